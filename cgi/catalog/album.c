@@ -1,0 +1,1 @@
+/* cgi/catalog/album.c: not written yet */

@@ -1,0 +1,1 @@
+/* cgi/catalog/artists.c: not written yet */

@@ -1,0 +1,1 @@
+/* cgi/catalog/home.c: not written yet */

@@ -1,0 +1,1 @@
+/* cgi/catalog/search.c: not written yet */

@@ -1,0 +1,1 @@
+/* cgi/catalog/track.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/app.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/arena.c: not written yet */

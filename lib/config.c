@@ -1,0 +1,1 @@
+/* lib/config.c: not written yet */

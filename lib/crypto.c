@@ -1,0 +1,1 @@
+/* lib/crypto.c: not written yet */

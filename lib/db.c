@@ -1,0 +1,1 @@
+/* lib/db.c: not written yet */

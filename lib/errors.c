@@ -1,0 +1,1 @@
+/* lib/errors.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/http.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/str.c: not written yet */

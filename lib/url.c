@@ -1,0 +1,1 @@
+/* lib/url.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/view.c: not written yet */

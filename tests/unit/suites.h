@@ -1,0 +1,14 @@
+/* suites.h — every Check suite of check_lyre; one test_<module>.c each. */
+#ifndef LYRE_TEST_SUITES_H
+#define LYRE_TEST_SUITES_H
+#include <check.h>
+Suite *suite_str(void);
+Suite *suite_arena(void);
+Suite *suite_log(void);
+Suite *suite_config(void);
+Suite *suite_url(void);
+Suite *suite_http(void);
+Suite *suite_errors(void);
+Suite *suite_view(void);
+Suite *suite_crypto(void);
+#endif

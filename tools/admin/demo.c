@@ -1,0 +1,1 @@
+/* tools/admin/demo.c: not written yet */

@@ -1,0 +1,1 @@
+/* tools/admin/migrate.c: not written yet */
