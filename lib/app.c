@@ -1,1 +1,445 @@
-/* lib/app.c: not written yet */
+/* app.c — the FastCGI worker loop shared by every program in cgi/. */
+#include "app.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <libxslt/xsltutils.h>
+#include <libxslt/transform.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+    FCGX_ShutdownPending();
+}
+
+static void on_reload(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
+static int install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;   /* no SA_RESTART: accept() must return EINTR */
+    sa.sa_handler = on_stop;
+    if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) || sigaction(SIGUSR1, &sa, NULL))
+        return -1;
+    sa.sa_handler = on_reload;
+    if (sigaction(SIGHUP, &sa, NULL))
+        return -1;
+    sa.sa_handler = SIG_IGN;
+    return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* ------------------------------------------------------------ routing */
+
+int route_match(const char *pattern, const char *path, const char **args, size_t max_args,
+                size_t *nargs, arena *a)
+{
+    size_t n = 0;
+    const char *p = pattern, *s = path;
+    while (*p) {
+        if (p[0] == '*' && p[1] == '\0') {
+            if (n < max_args)
+                args[n++] = arena_strdup(a, s);
+            *nargs = n;
+            return 1;
+        }
+        if (p[0] == '{' && p[1] == '}') {
+            const char *end = strchr(s, '/');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            if (len == 0 || n >= max_args)
+                return 0;
+            args[n++] = arena_strndup(a, s, len);
+            s += len;
+            p += 2;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    if (*s)
+        return 0;
+    *nargs = n;
+    return 1;
+}
+
+static int method_matches(const char *route_method, const char *method)
+{
+    if (strcmp(route_method, method) == 0)
+        return 1;
+    return strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0;
+}
+
+static lyre_err dispatch(const lyre_app *app, lyre_req *req)
+{
+    int path_known = 0;
+    strbuf allow = STRBUF_INIT;
+    lyre_err err = LYRE_ERR_NOT_FOUND;
+    for (const lyre_route *r = app->routes; r->pattern; r++) {
+        size_t nargs = 0;
+        if (!route_match(r->pattern, req->path, req->route_args, HTTP_MAX_ROUTE_ARGS, &nargs, req->a))
+            continue;
+        if (!method_matches(r->method, req->method)) {
+            path_known = 1;
+            sb_addf(&allow, "%s%s", allow.len ? ", " : "", r->method);
+            continue;
+        }
+        req->route_nargs = nargs;
+        err = r->handler(req);
+        goto cleanup;
+    }
+    if (path_known) {
+        http_set_header(req, "Allow", allow.buf);
+        err = LYRE_ERR_METHOD;
+    }
+cleanup:
+    sb_free(&allow);
+    return err;
+}
+
+/* ------------------------------------------------------------ pages */
+
+static void add_meta(lyre_req *req, lyre_view *v)
+{
+    xmlNodePtr root = xmlDocGetRootElement(view_content(v)->doc);
+    xmlNodePtr meta = view_meta(v);
+    view_attr(root, "path", req->path);
+    view_text(meta, "site", req->cfg->site_name);
+    view_text(meta, "static", req->cfg->static_url);
+    int has_section = 0;
+    for (xmlNodePtr n = meta->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)"section") == 0)
+            has_section = 1;
+    if (!has_section) {
+        xmlChar *tpl = xmlGetProp(root, (const xmlChar *)"template");
+        view_text(meta, "section", tpl ? (const char *)tpl : "");
+        xmlFree(tpl);
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    view_int(meta, "year", tm.tm_year + 1900);
+}
+
+lyre_err app_render(lyre_req *req, lyre_view *v)
+{
+    add_meta(req, v);
+    sb_reset(&req->body_out);
+    int rc = view_render(v, &req->body_out);
+    view_free(v);
+    if (rc != 0) {
+        sb_reset(&req->body_out);
+        return LYRE_ERR_INTERNAL;
+    }
+    req->content_type = "text/html; charset=utf-8";
+    return LYRE_OK;
+}
+
+void app_error_page(lyre_req *req, lyre_err err)
+{
+    const lyre_error_info *info = lyre_error(err);
+    req->status = info->status;
+    if (err == LYRE_ERR_DB_DOWN) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", req->cfg->db_retry_after);
+        http_set_header(req, "Retry-After", secs);
+    }
+    http_set_header(req, "Cache-Control", "no-store");
+    lyre_view *v = view_new("error", info->title);
+    view_text(view_meta(v), "section", "error");
+    xmlNodePtr e = view_elem(view_content(v), "error");
+    view_attr_int(e, "status", info->status);
+    view_text(e, "title", info->title);
+    view_text(e, "message", info->message);
+    if (req->error_detail)
+        view_text(e, "detail", req->error_detail);
+    if (app_render(req, v) != LYRE_OK) {
+        /* The error page itself failed: a plain answer beats none. */
+        sb_reset(&req->body_out);
+        sb_addf(&req->body_out, "%d %s\n%s\n", info->status, info->title, info->message);
+        req->content_type = "text/plain; charset=utf-8";
+    }
+}
+
+lyre_err app_arg_id(const lyre_req *req, size_t i, unsigned long long *id)
+{
+    if (i >= req->route_nargs || str_to_id(req->route_args[i], 4294967295ULL, id) != 0) {
+        ((lyre_req *)req)->error_detail = "The id in this address is not a valid number.";
+        return LYRE_ERR_BAD_REQUEST;
+    }
+    return LYRE_OK;
+}
+
+lyre_err app_page_param(const lyre_req *req, long *page)
+{
+    const char *s = http_query(req, "page");
+    *page = 1;
+    if (!s)
+        return LYRE_OK;
+    if (str_to_long(s, 1, 1000000, page) != 0) {
+        ((lyre_req *)req)->error_detail = "The page number must be a whole number from 1.";
+        return LYRE_ERR_BAD_REQUEST;
+    }
+    return LYRE_OK;
+}
+
+/* Headers every answer carries. */
+static void security_headers(lyre_req *req)
+{
+    http_set_header(req, "X-Content-Type-Options", "nosniff");
+    http_set_header(req, "Referrer-Policy", "strict-origin-when-cross-origin");
+    http_set_header(req, "X-Request-Id", req->request_id);
+    if (str_starts_with(req->content_type, "text/html")) {
+        const char *st = req->cfg->static_url;
+        const char *extra = (str_starts_with(st, "http://") || str_starts_with(st, "https://")) ? st : "";
+        char *csp = arena_printf(req->a,
+            "default-src 'self'; img-src 'self' data: %s; style-src 'self' 'unsafe-inline' %s; "
+            "script-src 'self' %s; media-src 'self' blob: %s; frame-ancestors 'none'; "
+            "base-uri 'self'; form-action 'self'", extra, extra, extra, extra);
+        http_set_header(req, "Content-Security-Policy", csp);
+        http_set_header(req, "X-Frame-Options", "DENY");
+    }
+}
+
+/* ------------------------------------------------------------ one request */
+
+typedef struct io {
+    FCGX_Request *fcgx;     /* NULL in CGI mode */
+} io;
+
+static int io_read(io *o, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        int chunk = n - got > 65536 ? 65536 : (int)(n - got);
+        int r = o->fcgx ? FCGX_GetStr(buf + got, chunk, o->fcgx->in)
+                        : (int)fread(buf + got, 1, (size_t)chunk, stdin);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+static void io_write(io *o, const strbuf *out)
+{
+    if (o->fcgx) {
+        size_t off = 0;
+        while (off < out->len) {
+            int chunk = out->len - off > 1 << 30 ? 1 << 30 : (int)(out->len - off);
+            if (FCGX_PutStr(out->buf + off, chunk, o->fcgx->out) < 0) {
+                log_warn("client went away while the answer was written");
+                return;
+            }
+            off += (size_t)chunk;
+        }
+    } else {
+        if (fwrite(out->buf, 1, out->len, stdout) != out->len || fflush(stdout) != 0)
+            log_warn("cannot write the CGI answer");
+    }
+}
+
+static void handle_request(const lyre_app *app, lyre_req *req, io *o, strbuf *out)
+{
+    char rid[17];
+    uint8_t raw[8];
+    if (crypto_random(raw, sizeof raw) == 0)
+        hex_encode(raw, sizeof raw, rid);
+    else
+        str_copy(rid, sizeof rid, "0000000000000000");
+    req->request_id = arena_strdup(req->a, rid);
+    log_set_request_id(req->request_id);
+
+    lyre_err err = http_parse_head(req);
+    if (err == LYRE_OK) {
+        size_t len = http_content_length(req);
+        char *body = NULL;
+        if (len > 0) {
+            body = arena_alloc(req->a, len + 1);
+            if (io_read(o, body, len) != 0) {
+                req->error_detail = "The request body ended early.";
+                err = LYRE_ERR_BAD_REQUEST;
+            } else {
+                body[len] = '\0';
+            }
+        }
+        if (err == LYRE_OK)
+            err = http_parse_body(req, body, len);
+    }
+    if (err == LYRE_OK)
+        err = dispatch(app, req);
+    if (err != LYRE_OK) {
+        sb_reset(&req->body_out);
+        app_error_page(req, err);
+        if (req->status >= 500)
+            log_error("%s %s -> %d", req->method, req->path, req->status);
+    }
+    security_headers(req);
+    sb_reset(out);
+    http_serialize(req, out);
+    io_write(o, out);
+    log_set_request_id("-");
+}
+
+/* ------------------------------------------------------------ main */
+
+static void usage(const char *name)
+{
+    fprintf(stderr, "usage: %s [-c lyre.conf]\n"
+            "A Lyre FastCGI program: run it under lighttpd or Apache (or once as CGI).\n"
+            "The configuration file defaults to $LYRE_CONF, then %s/lyre.conf.\n",
+            name, LYRE_SYSCONFDIR);
+}
+
+static int load_all(const lyre_app *app, const char *conf_path, lyre_config *cfg)
+{
+    strbuf err = STRBUF_INIT;
+    config_defaults(cfg);
+    if (config_load(cfg, conf_path, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", app->name, err.buf);
+        sb_free(&err);
+        return 2;
+    }
+    sb_free(&err);
+    log_set_level((enum log_level)cfg->log_level);
+    const char *builtin[] = { "error", NULL };
+    if (view_init(cfg->templates_dir, builtin) != 0 ||
+        view_init(cfg->templates_dir, app->stylesheets) != 0) {
+        fprintf(stderr, "%s: cannot compile the stylesheets in %s (see paths.templates in %s)\n",
+                app->name, cfg->templates_dir, conf_path);
+        return 2;
+    }
+    return 0;
+}
+
+int app_main(const lyre_app *app, int argc, char **argv)
+{
+    const char *conf_path = NULL;
+    int opt;
+    log_init(app->name);
+    while ((opt = getopt(argc, argv, "c:h")) != -1) {
+        switch (opt) {
+        case 'c': conf_path = optarg; break;
+        case 'h': usage(app->name); return 0;
+        default: usage(app->name); return 2;
+        }
+    }
+    if (!conf_path)
+        conf_path = config_default_path();
+
+    lyre_config cfg;
+    int rc = load_all(app, conf_path, &cfg);
+    if (rc != 0) {
+        config_free(&cfg);
+        return rc;
+    }
+    lyre_db *db = db_new(&cfg);
+    arena a;
+    arena_init(&a, 64 * 1024);
+    lyre_req req;
+    memset(&req, 0, sizeof req);
+    strbuf out = STRBUF_INIT;
+    if (install_signals() != 0) {
+        fprintf(stderr, "%s: cannot install signal handlers: %s\n", app->name, strerror(errno));
+        rc = 1;
+        goto cleanup;
+    }
+    if (FCGX_Init() != 0) {
+        fprintf(stderr, "%s: FCGX_Init failed\n", app->name);
+        rc = 1;
+        goto cleanup;
+    }
+    if (FCGX_IsCGI()) {
+        io o = { NULL };
+        http_req_reset(&req, &a, &cfg);
+        req.db = db;
+        req.envp = environ;
+        handle_request(app, &req, &o, &out);
+        goto cleanup;
+    }
+    if (db_connect(db) != DB_OK)
+        log_warn("database not reachable at start; pages answer 503 until it is");
+    log_info("ready (pid %d)", (int)getpid());
+
+    FCGX_Request fr;
+    if (FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+        fprintf(stderr, "%s: FCGX_InitRequest failed\n", app->name);
+        rc = 1;
+        goto cleanup;
+    }
+    while (!stop_requested) {
+        if (reload_requested) {
+            reload_requested = 0;
+            lyre_config fresh;
+            view_shutdown();
+            if (load_all(app, conf_path, &fresh) == 0) {
+                db_free(db);
+                config_free(&cfg);
+                cfg = fresh;
+                db = db_new(&cfg);
+                log_info("configuration and stylesheets reloaded");
+            } else {
+                config_free(&fresh);
+                view_shutdown();
+                /* Keep serving with what we had. */
+                const char *builtin[] = { "error", NULL };
+                if (view_init(cfg.templates_dir, builtin) != 0 ||
+                    view_init(cfg.templates_dir, app->stylesheets) != 0)
+                    log_error("stylesheets could not be reloaded either");
+                log_error("reload failed; keeping the previous configuration");
+            }
+        }
+        if (FCGX_Accept_r(&fr) < 0) {
+            if (errno == EINTR && !stop_requested)
+                continue;
+            break;
+        }
+        io o = { &fr };
+        http_req_reset(&req, &a, &cfg);
+        req.db = db;
+        req.envp = fr.envp;
+        handle_request(app, &req, &o, &out);
+        FCGX_Finish_r(&fr);
+        arena_reset(&a);
+        /* Keep a worker's buffers from staying at the size of one huge page. */
+        if (out.cap > (1u << 20))
+            sb_free(&out);
+        if (req.body_out.cap > (1u << 20))
+            sb_free(&req.body_out);
+    }
+    FCGX_Free(&fr, 1);
+    log_info("stopping");
+cleanup:
+    sb_free(&out);
+    http_req_free(&req);
+    arena_free(&a);
+    db_free(db);
+    view_shutdown();
+    config_free(&cfg);
+    xsltCleanupGlobals();
+    xmlCleanupParser();
+    return rc;
+}

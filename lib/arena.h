@@ -25,6 +25,8 @@ char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 void *arena_memdup(arena *a, const void *p, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* How many blocks the arena holds (tests and memory statistics). */
+size_t arena_block_count(const arena *a);
 /* Drop everything; keep one block for the next request. */
 void arena_reset(arena *a);
 /* Release all memory. */
