@@ -1,0 +1,23 @@
+/* catalog.h — cgi/lyre-catalog: the handlers and what they share. */
+#ifndef LYRE_CATALOG_H
+#define LYRE_CATALOG_H
+
+#include "app.h"
+
+lyre_err page_home(lyre_req *req);
+lyre_err page_artists(lyre_req *req);
+lyre_err page_artist(lyre_req *req);
+lyre_err page_album(lyre_req *req);
+lyre_err page_track(lyre_req *req);
+lyre_err page_search(lyre_req *req);
+
+/* "3:07", "1:02:03" */
+const char *format_duration(arena *a, long long ms);
+/* "47 min", "1 hr 12 min" */
+const char *format_total(arena *a, long long ms);
+/* <name ms="…">m:ss</name> */
+xmlNodePtr add_duration(lyre_req *req, xmlNodePtr parent, const char *name, const char *ms_text);
+/* <artist id="…">name</artist> */
+xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name);
+
+#endif

@@ -1,2 +1,61 @@
-/* not written yet */
-int main(void) { return 0; }
+/* main.c — cgi/lyre-catalog: the catalog pages (home, browse, artist,
+ * album, track, search).  One row per URL; handlers live in one file each. */
+#include "catalog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const lyre_route routes[] = {
+    { "GET", "/",            ROUTE_NONE, page_home },
+    { "GET", "/browse",      ROUTE_NONE, page_artists },
+    { "GET", "/artist/{}",   ROUTE_NONE, page_artist },
+    { "GET", "/album/{}",    ROUTE_NONE, page_album },
+    { "GET", "/track/{}",    ROUTE_NONE, page_track },
+    { "GET", "/search",      ROUTE_NONE, page_search },
+    { NULL, NULL, 0, NULL },
+};
+
+static const char *const stylesheets[] = {
+    "home", "artists", "artist", "album", "track", "search", NULL,
+};
+
+const char *format_duration(arena *a, long long ms)
+{
+    if (ms < 0)
+        ms = 0;
+    long long s = (ms + 500) / 1000;
+    if (s >= 3600)
+        return arena_printf(a, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
+    return arena_printf(a, "%lld:%02lld", s / 60, s % 60);
+}
+
+const char *format_total(arena *a, long long ms)
+{
+    long long min = (ms + 30000) / 60000;
+    if (min >= 60)
+        return arena_printf(a, "%lld hr %lld min", min / 60, min % 60);
+    if (min == 0 && ms > 0)
+        return arena_printf(a, "%lld sec", (ms + 500) / 1000);
+    return arena_printf(a, "%lld min", min);
+}
+
+xmlNodePtr add_duration(lyre_req *req, xmlNodePtr parent, const char *name, const char *ms_text)
+{
+    long long ms = ms_text ? strtoll(ms_text, NULL, 10) : 0;
+    xmlNodePtr n = view_text(parent, name, format_duration(req->a, ms));
+    view_attr_int(n, "ms", ms);
+    return n;
+}
+
+xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name)
+{
+    xmlNodePtr n = view_text(parent, "artist", name);
+    view_attr(n, "id", id);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    static const lyre_app app = { "lyre-catalog", routes, stylesheets };
+    return app_main(&app, argc, argv);
+}
