@@ -1,0 +1,64 @@
+/* config.h — lyre.conf (libconfig syntax), read once at start.
+ *
+ * Every setting is declared in one table in config.c with its type, default
+ * and bounds; etc/lyre.conf documents each one.  config_load() rejects an
+ * unknown setting, a wrong type, a value out of bounds or a missing required
+ * value with a message "FILE:LINE: setting NAME: what is wrong"; programs
+ * print it and exit with status 2.
+ */
+#ifndef LYRE_CONFIG_H
+#define LYRE_CONFIG_H
+
+#include "str.h"
+
+typedef struct lyre_config {
+    char *path;                 /* the file read */
+
+    /* site */
+    char *site_name;            /* site.name */
+    char *base_url;             /* site.base_url: absolute URL of the site, no trailing slash */
+    char *static_url;           /* site.static_url: prefix of htdocs assets ("/static" or a CDN URL) */
+
+    /* database */
+    char *db_host;              /* database.host */
+    int db_port;                /* database.port */
+    char *db_socket;            /* database.socket ("" = TCP) */
+    char *db_user;              /* database.user (required) */
+    char *db_password;          /* database.password */
+    char *db_name;              /* database.name (required) */
+    int db_connect_timeout;     /* database.connect_timeout, seconds */
+    int db_read_timeout;        /* database.read_timeout, seconds */
+    int db_retry_after;         /* database.retry_after, seconds, sent with 503 */
+
+    /* http */
+    long max_url_bytes;         /* http.max_url_bytes  -> 414 */
+    long max_header_bytes;      /* http.max_header_bytes -> 431 */
+    long max_body_bytes;        /* http.max_body_bytes -> 413 */
+
+    /* paths */
+    char *templates_dir;        /* paths.templates */
+    char *migrations_dir;       /* paths.migrations */
+    char *media_dir;            /* paths.media */
+
+    /* log */
+    int log_level;              /* log.level: "error" | "warn" | "info" | "debug" */
+
+    /* catalog */
+    int page_size;              /* catalog.page_size */
+    int search_limit;           /* catalog.search_limit */
+} lyre_config;
+
+/* The file programs read: $LYRE_CONF, else SYSCONFDIR/lyre.conf. */
+const char *config_default_path(void);
+
+/* Fill cfg with the defaults of every setting (no file). */
+void config_defaults(lyre_config *cfg);
+
+/* Read path into cfg.  Returns 0, or -1 with the reason appended to err
+ * ("FILE:LINE: setting NAME: ..."). cfg must be freed with config_free
+ * either way. */
+int config_load(lyre_config *cfg, const char *path, strbuf *err);
+
+void config_free(lyre_config *cfg);
+
+#endif
