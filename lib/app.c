@@ -214,11 +214,13 @@ static void security_headers(lyre_req *req)
     http_set_header(req, "X-Request-Id", req->request_id);
     if (str_starts_with(req->content_type, "text/html")) {
         const char *st = req->cfg->static_url;
-        const char *extra = (str_starts_with(st, "http://") || str_starts_with(st, "https://")) ? st : "";
+        /* A CDN in site.static_url serves css, js and images too. */
+        const char *cdn = (str_starts_with(st, "http://") || str_starts_with(st, "https://"))
+                          ? arena_printf(req->a, " %s", st) : "";
         char *csp = arena_printf(req->a,
-            "default-src 'self'; img-src 'self' data: %s; style-src 'self' 'unsafe-inline' %s; "
-            "script-src 'self' %s; media-src 'self' blob: %s; frame-ancestors 'none'; "
-            "base-uri 'self'; form-action 'self'", extra, extra, extra, extra);
+            "default-src 'self'; img-src 'self' data:%s; style-src 'self' 'unsafe-inline'%s; "
+            "script-src 'self'%s; media-src 'self' blob:%s; frame-ancestors 'none'; "
+            "base-uri 'self'; form-action 'self'", cdn, cdn, cdn, cdn);
         http_set_header(req, "Content-Security-Policy", csp);
         http_set_header(req, "X-Frame-Options", "DENY");
     }
@@ -317,7 +319,6 @@ static void usage(const char *name)
 static int load_all(const lyre_app *app, const char *conf_path, lyre_config *cfg)
 {
     strbuf err = STRBUF_INIT;
-    config_defaults(cfg);
     if (config_load(cfg, conf_path, &err) != 0) {
         fprintf(stderr, "%s: %s\n", app->name, err.buf);
         sb_free(&err);
