@@ -1,1 +1,87 @@
-<?xml version="1.0"?><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- album.xsl: GET /album/N — cover, facts, and the track list (by disc when
+     the album has more than one). -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="layout.xsl"/>
+<xsl:output method="html" encoding="UTF-8" indent="no"/>
+
+<xsl:template match="content" mode="content">
+  <xsl:apply-templates select="album"/>
+  <xsl:choose>
+    <xsl:when test="tracks/track">
+      <table class="tracklist">
+        <caption class="visually-hidden">Tracks of <xsl:value-of select="album/title"/></caption>
+        <thead>
+          <tr>
+            <th scope="col" class="col-num"><span aria-hidden="true">#</span><span class="visually-hidden">Number</span></th>
+            <th scope="col" class="col-title">Title</th>
+            <th scope="col" class="col-time"><span class="visually-hidden">Duration</span><xsl:call-template name="clock"/></th>
+          </tr>
+        </thead>
+        <xsl:choose>
+          <xsl:when test="number(album/discs) &gt; 1">
+            <!-- a <tbody> per disc, opened where the disc number changes -->
+            <xsl:for-each select="tracks/track[not(@disc = preceding-sibling::track[1]/@disc)]">
+              <xsl:variable name="disc" select="@disc"/>
+              <tbody>
+                <tr class="disc-row">
+                  <th scope="rowgroup" colspan="3">Disc <xsl:value-of select="$disc"/></th>
+                </tr>
+                <xsl:apply-templates select=". | following-sibling::track[@disc = $disc]"/>
+              </tbody>
+            </xsl:for-each>
+          </xsl:when>
+          <xsl:otherwise>
+            <tbody><xsl:apply-templates select="tracks/track"/></tbody>
+          </xsl:otherwise>
+        </xsl:choose>
+      </table>
+    </xsl:when>
+    <xsl:otherwise><p class="empty">This album has no songs yet.</p></xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+
+<xsl:template match="album">
+  <xsl:variable name="tint"><xsl:call-template name="tint-class"><xsl:with-param name="id" select="@id"/></xsl:call-template></xsl:variable>
+  <div class="hero {$tint}">
+    <div class="hero-art">
+      <xsl:call-template name="cover">
+        <xsl:with-param name="size" select="480"/>
+        <xsl:with-param name="alt" select="concat('Cover of ', title)"/>
+        <xsl:with-param name="lazy" select="false()"/>
+      </xsl:call-template>
+    </div>
+    <div class="hero-text">
+      <p class="kicker">Album</p>
+      <h1><xsl:if test="string-length(title) &gt; 40"><xsl:attribute name="class">is-long</xsl:attribute></xsl:if><xsl:value-of select="title"/></h1>
+      <p class="hero-by"><a href="/artist/{artist/@id}"><xsl:value-of select="artist"/></a></p>
+      <p class="hero-meta">
+        <xsl:if test="string(year) != ''"><xsl:value-of select="year"/><xsl:text> · </xsl:text></xsl:if>
+        <xsl:if test="string(genre) != ''"><xsl:value-of select="genre"/><xsl:text> · </xsl:text></xsl:if>
+        <xsl:call-template name="count">
+          <xsl:with-param name="n" select="tracks-count"/>
+          <xsl:with-param name="one" select="'song'"/>
+          <xsl:with-param name="many" select="'songs'"/>
+        </xsl:call-template>
+        <xsl:if test="string(total) != ''">
+          <xsl:text> · </xsl:text><xsl:apply-templates select="total" mode="time"/>
+        </xsl:if>
+      </p>
+    </div>
+  </div>
+</xsl:template>
+
+<xsl:template match="track">
+  <tr>
+    <td class="col-num"><xsl:value-of select="@number"/></td>
+    <th scope="row" class="col-title">
+      <a class="track-title" href="/track/{@id}"><xsl:value-of select="title"/></a>
+      <xsl:if test="artists/artist">
+        <span class="track-by"><xsl:for-each select="artists"><xsl:call-template name="artist-links"/></xsl:for-each></span>
+      </xsl:if>
+    </th>
+    <td class="col-time"><xsl:apply-templates select="duration" mode="time"/></td>
+  </tr>
+</xsl:template>
+
+</xsl:stylesheet>

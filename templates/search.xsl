@@ -1,1 +1,89 @@
-<?xml version="1.0"?><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- search.xsl: GET /search?q= — results grouped by kind, or a hint when
+     nothing was asked, or "No results" when nothing matched. -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="layout.xsl"/>
+<xsl:output method="html" encoding="UTF-8" indent="no"/>
+
+<xsl:template match="content" mode="content">
+  <xsl:apply-templates select="search"/>
+</xsl:template>
+
+<xsl:template match="search">
+  <xsl:variable name="q" select="normalize-space(@q)"/>
+  <xsl:choose>
+    <xsl:when test="$q = ''">
+      <div class="page-head">
+        <h1>Search</h1>
+        <p class="stats">Find artists, albums and songs: type in the search box above and press Enter.</p>
+      </div>
+      <p class="empty">Tip: press <kbd>/</kbd> on any page to jump to the search box.</p>
+    </xsl:when>
+    <xsl:when test="not(artists/artist or albums/album or tracks/track)">
+      <div class="page-head">
+        <h1>Search</h1>
+        <p class="stats">No results for “<xsl:value-of select="@q"/>”</p>
+      </div>
+      <p class="empty">Check the spelling, or try fewer or different words.</p>
+    </xsl:when>
+    <xsl:otherwise>
+      <div class="page-head">
+        <h1>
+          <xsl:if test="string-length($q) &gt; 24"><xsl:attribute name="class">is-long</xsl:attribute></xsl:if>
+          <xsl:text>Results for “</xsl:text><xsl:value-of select="@q"/><xsl:text>”</xsl:text>
+        </h1>
+      </div>
+      <xsl:if test="artists/artist">
+        <section class="shelf">
+          <h2>Artists</h2>
+          <ul class="artist-list">
+            <xsl:for-each select="artists/artist"><xsl:call-template name="artist-row"/></xsl:for-each>
+          </ul>
+        </section>
+      </xsl:if>
+      <xsl:if test="albums/album">
+        <section class="shelf">
+          <h2>Albums</h2>
+          <ul class="grid">
+            <xsl:for-each select="albums/album"><xsl:call-template name="album-card"/></xsl:for-each>
+          </ul>
+        </section>
+      </xsl:if>
+      <xsl:if test="tracks/track">
+        <section class="shelf">
+          <h2>Songs</h2>
+          <table class="tracklist">
+            <caption class="visually-hidden">Songs matching “<xsl:value-of select="@q"/>”</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="col-title">Title</th>
+                <th scope="col" class="col-album">Album</th>
+                <th scope="col" class="col-time"><span class="visually-hidden">Duration</span><xsl:call-template name="clock"/></th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:apply-templates select="tracks/track"/>
+            </tbody>
+          </table>
+        </section>
+      </xsl:if>
+    </xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+
+<xsl:template match="track">
+  <tr>
+    <th scope="row" class="col-title">
+      <a class="track-title" href="/track/{@id}"><xsl:value-of select="title"/></a>
+      <xsl:if test="artist">
+        <span class="track-by"><xsl:call-template name="artist-links"/></span>
+      </xsl:if>
+    </th>
+    <td class="col-album">
+      <xsl:if test="album"><a href="/album/{album/@id}"><xsl:value-of select="album"/></a></xsl:if>
+    </td>
+    <td class="col-time"><xsl:apply-templates select="duration" mode="time"/></td>
+  </tr>
+</xsl:template>
+
+</xsl:stylesheet>

@@ -1,1 +1,95 @@
-<?xml version="1.0"?><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- track.xsl: GET /track/N — one song: credits, album, position, length. -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:import href="layout.xsl"/>
+<xsl:output method="html" encoding="UTF-8" indent="no"/>
+
+<xsl:template match="content" mode="content">
+  <xsl:apply-templates select="track"/>
+</xsl:template>
+
+<xsl:template match="track">
+  <xsl:variable name="tint"><xsl:call-template name="tint-class"><xsl:with-param name="id" select="album/@id"/></xsl:call-template></xsl:variable>
+  <div class="hero {$tint}">
+    <div class="hero-art">
+      <xsl:for-each select="album">
+        <xsl:call-template name="cover">
+          <xsl:with-param name="size" select="480"/>
+          <xsl:with-param name="alt" select="concat('Cover of ', title)"/>
+          <xsl:with-param name="lazy" select="false()"/>
+        </xsl:call-template>
+      </xsl:for-each>
+    </div>
+    <div class="hero-text">
+      <p class="kicker">Song</p>
+      <h1><xsl:if test="string-length(title) &gt; 40"><xsl:attribute name="class">is-long</xsl:attribute></xsl:if><xsl:value-of select="title"/></h1>
+      <p class="hero-by">
+        <xsl:for-each select="artists/artist[not(@role) or @role = 'main' or @role = '']">
+          <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+          <a href="/artist/{@id}"><xsl:value-of select="."/></a>
+        </xsl:for-each>
+        <xsl:for-each select="artists/artist[@role = 'featured']">
+          <xsl:choose>
+            <xsl:when test="position() = 1"><span class="muted"> feat. </span></xsl:when>
+            <xsl:otherwise><xsl:text>, </xsl:text></xsl:otherwise>
+          </xsl:choose>
+          <a href="/artist/{@id}"><xsl:value-of select="."/></a>
+        </xsl:for-each>
+      </p>
+      <p class="hero-meta">
+        <a href="/album/{album/@id}"><xsl:value-of select="album/title"/></a>
+        <xsl:if test="string(album/year) != ''"><xsl:text> · </xsl:text><xsl:value-of select="album/year"/></xsl:if>
+        <xsl:if test="string(duration) != ''"><xsl:text> · </xsl:text><xsl:apply-templates select="duration" mode="time"/></xsl:if>
+      </p>
+    </div>
+  </div>
+  <section class="shelf">
+    <h2>Details</h2>
+    <dl class="details">
+      <div>
+        <dt>Album</dt>
+        <dd><a href="/album/{album/@id}"><xsl:value-of select="album/title"/></a></dd>
+      </div>
+      <xsl:if test="string(number) != ''">
+        <div>
+          <dt>Track</dt>
+          <dd>
+            <xsl:value-of select="number"/>
+            <xsl:if test="string(disc) != ''"><xsl:text> on disc </xsl:text><xsl:value-of select="disc"/></xsl:if>
+          </dd>
+        </div>
+      </xsl:if>
+      <xsl:if test="string(duration) != ''">
+        <div>
+          <dt>Length</dt>
+          <dd><xsl:apply-templates select="duration" mode="time"/></dd>
+        </div>
+      </xsl:if>
+      <xsl:if test="string(genre) != ''">
+        <div>
+          <dt>Genre</dt>
+          <dd><xsl:value-of select="genre"/></dd>
+        </div>
+      </xsl:if>
+      <xsl:if test="artists/artist">
+        <div>
+          <dt>Credits</dt>
+          <dd>
+            <ul class="credits">
+              <xsl:for-each select="artists/artist">
+                <li>
+                  <a href="/artist/{@id}"><xsl:value-of select="."/></a>
+                  <xsl:if test="string(@role) != '' and @role != 'main'">
+                    <span class="muted"><xsl:text> · </xsl:text><xsl:value-of select="@role"/></span>
+                  </xsl:if>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </dd>
+        </div>
+      </xsl:if>
+    </dl>
+  </section>
+</xsl:template>
+
+</xsl:stylesheet>
