@@ -11,4 +11,5 @@ Suite *suite_http(void);
 Suite *suite_errors(void);
 Suite *suite_view(void);
 Suite *suite_crypto(void);
+Suite *suite_mp3(void);
 #endif

@@ -1,0 +1,1 @@
+/* cgi/stream/events.c: not written yet */

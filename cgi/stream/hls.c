@@ -1,0 +1,1 @@
+/* cgi/stream/hls.c: not written yet */

@@ -1,0 +1,1 @@
+/* cgi/stream/stream.c: not written yet */

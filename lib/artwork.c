@@ -1,0 +1,1 @@
+/* lib/artwork.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/audio.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/encode.c: not written yet */

@@ -1,0 +1,1 @@
+/* lib/media_store.c: not written yet */

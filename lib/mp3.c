@@ -1,0 +1,1 @@
+/* lib/mp3.c: not written yet */

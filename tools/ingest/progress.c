@@ -1,0 +1,1 @@
+/* tools/ingest/progress.c: not written yet */

@@ -1,0 +1,1 @@
+/* tools/ingest/scan.c: not written yet */

@@ -1,0 +1,1 @@
+/* tools/ingest/track.c: not written yet */

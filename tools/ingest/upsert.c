@@ -1,0 +1,1 @@
+/* tools/ingest/upsert.c: not written yet */
