@@ -12,8 +12,9 @@ lyre_err page_album(lyre_req *req)
         return err;
     db_result album, tracks, credits;
     db_status st = db_query(req->db, req->a, &album,
-        "SELECT al.id, al.title, al.year, g.name, ar.id, ar.name "
+        "SELECT al.id, al.title, al.year, g.name, ar.id, ar.name, aw.sha256 "
         "FROM albums al JOIN artists ar ON ar.id = al.album_artist_id "
+        "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
         "LEFT JOIN genres g ON g.id = al.genre_id WHERE al.id = ?", "u", id);
     if (st == DB_OK && album.nrows == 0) {
         req->error_detail = arena_printf(req->a, "No album has the id %llu.", id);
@@ -50,6 +51,7 @@ lyre_err page_album(lyre_req *req)
         view_text(al, "year", db_cell(&album, 0, 2));
     if (db_cell(&album, 0, 3))
         view_text(al, "genre", db_cell(&album, 0, 3));
+    add_cover(req, al, db_cell(&album, 0, 6));
     view_int(al, "tracks-count", (long long)tracks.nrows);
     xmlNodePtr total = view_text(al, "total", format_total(req->a, total_ms));
     view_attr_int(total, "ms", total_ms);

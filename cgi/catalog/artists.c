@@ -109,14 +109,16 @@ lyre_err page_artist(lyre_req *req)
     }
     if (st == DB_OK)
         st = db_query(req->db, req->a, &albums,
-            "SELECT al.id, al.title, al.year, (SELECT COUNT(*) FROM tracks t WHERE t.album_id = al.id) "
-            "FROM albums al WHERE al.album_artist_id = ? "
+            "SELECT al.id, al.title, al.year, (SELECT COUNT(*) FROM tracks t WHERE t.album_id = al.id), "
+            "aw.sha256 FROM albums al LEFT JOIN artwork aw ON aw.id = al.artwork_id "
+            "WHERE al.album_artist_id = ? "
             "ORDER BY al.year IS NULL, al.year, al.title, al.id", "u", id);
     if (st == DB_OK)
         st = db_query(req->db, req->a, &appears,
-            "SELECT DISTINCT al.id, al.title, al.year, ar.id, ar.name "
+            "SELECT DISTINCT al.id, al.title, al.year, ar.id, ar.name, aw.sha256 "
             "FROM track_artists ta JOIN tracks t ON t.id = ta.track_id "
             "JOIN albums al ON al.id = t.album_id JOIN artists ar ON ar.id = al.album_artist_id "
+            "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
             "WHERE ta.artist_id = ? AND al.album_artist_id <> ? "
             "ORDER BY al.year, al.id LIMIT 50", "uu", id, id);
     if (st != DB_OK)
@@ -137,6 +139,7 @@ lyre_err page_artist(lyre_req *req)
         if (db_cell(&albums, i, 2))
             view_text(al, "year", db_cell(&albums, i, 2));
         view_text(al, "tracks", db_cell(&albums, i, 3));
+        add_cover(req, al, db_cell(&albums, i, 4));
     }
     if (appears.nrows) {
         xmlNodePtr ap = view_elem(content, "appears-on");
@@ -147,6 +150,7 @@ lyre_err page_artist(lyre_req *req)
             add_artist_ref(al, db_cell(&appears, i, 3), db_cell(&appears, i, 4));
             if (db_cell(&appears, i, 2))
                 view_text(al, "year", db_cell(&appears, i, 2));
+            add_cover(req, al, db_cell(&appears, i, 5));
         }
     }
     return app_render(req, v);

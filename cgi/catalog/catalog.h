@@ -17,6 +17,8 @@ const char *format_duration(arena *a, long long ms);
 const char *format_total(arena *a, long long ms);
 /* <name ms="…">m:ss</name> */
 xmlNodePtr add_duration(lyre_req *req, xmlNodePtr parent, const char *name, const char *ms_text);
+/* <cover>/art/aa/<sha>-300.jpg</cover> when the album has artwork (sha may be NULL). */
+void add_cover(lyre_req *req, xmlNodePtr parent, const char *artwork_sha256);
 /* <artist id="…">name</artist> */
 xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name);
 

@@ -38,8 +38,9 @@ lyre_err page_home(lyre_req *req)
         return err;
     db_result r;
     db_status st = db_query(req->db, req->a, &r,
-        "SELECT al.id, al.title, al.year, ar.id, ar.name "
+        "SELECT al.id, al.title, al.year, ar.id, ar.name, aw.sha256 "
         "FROM albums al JOIN artists ar ON ar.id = al.album_artist_id "
+        "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
         "ORDER BY al.created_at DESC, al.id DESC LIMIT ?", "i", (long long)RECENT_ALBUMS);
     if (st != DB_OK)
         return db_status_to_err(st);
@@ -58,6 +59,7 @@ lyre_err page_home(lyre_req *req)
         add_artist_ref(al, db_cell(&r, i, 3), db_cell(&r, i, 4));
         if (db_cell(&r, i, 2))
             view_text(al, "year", db_cell(&r, i, 2));
+        add_cover(req, al, db_cell(&r, i, 5));
     }
     return app_render(req, v);
 }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const lyre_route routes[] = {
     { "GET", "/",            ROUTE_NONE, page_home },
@@ -45,6 +46,16 @@ xmlNodePtr add_duration(lyre_req *req, xmlNodePtr parent, const char *name, cons
     xmlNodePtr n = view_text(parent, name, format_duration(req->a, ms));
     view_attr_int(n, "ms", ms);
     return n;
+}
+
+void add_cover(lyre_req *req, xmlNodePtr parent, const char *sha)
+{
+    /* Thumbnails sit in the media store beside the original, served by the
+     * web server under /art/ (see etc/lighttpd.conf); the name is the hash of
+     * the original, so the URL never changes meaning. */
+    if (!sha || strlen(sha) != 64)
+        return;
+    view_text(parent, "cover", arena_printf(req->a, "/art/%.2s/%s-300.jpg", sha, sha));
 }
 
 xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name)

@@ -56,8 +56,9 @@ lyre_err page_search(lyre_req *req)
             "ssi", match, match, limit);
         if (st == DB_OK)
             st = db_query(req->db, req->a, &albums,
-                "SELECT al.id, al.title, al.year, ar.id, ar.name FROM albums al "
+                "SELECT al.id, al.title, al.year, ar.id, ar.name, aw.sha256 FROM albums al "
                 "JOIN artists ar ON ar.id = al.album_artist_id "
+                "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
                 "WHERE MATCH(al.title) AGAINST (? IN BOOLEAN MODE) "
                 "ORDER BY MATCH(al.title) AGAINST (? IN BOOLEAN MODE) DESC, al.id LIMIT ?",
                 "ssi", match, match, limit);
@@ -93,6 +94,7 @@ lyre_err page_search(lyre_req *req)
             add_artist_ref(al, db_cell(&albums, i, 3), db_cell(&albums, i, 4));
             if (db_cell(&albums, i, 2))
                 view_text(al, "year", db_cell(&albums, i, 2));
+            add_cover(req, al, db_cell(&albums, i, 5));
         }
     }
     if (tracks.nrows) {

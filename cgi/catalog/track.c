@@ -9,8 +9,9 @@ lyre_err page_track(lyre_req *req)
         return err;
     db_result track, credits;
     db_status st = db_query(req->db, req->a, &track,
-        "SELECT t.id, t.title, t.track_no, t.disc_no, t.duration_ms, g.name, al.id, al.title, al.year "
-        "FROM tracks t JOIN albums al ON al.id = t.album_id "
+        "SELECT t.id, t.title, t.track_no, t.disc_no, t.duration_ms, g.name, al.id, al.title, al.year, "
+        "aw.sha256 FROM tracks t JOIN albums al ON al.id = t.album_id "
+        "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
         "LEFT JOIN genres g ON g.id = COALESCE(t.genre_id, al.genre_id) WHERE t.id = ?", "u", id);
     if (st == DB_OK && track.nrows == 0) {
         req->error_detail = arena_printf(req->a, "No track has the id %llu.", id);
@@ -39,6 +40,7 @@ lyre_err page_track(lyre_req *req)
     view_text(al, "title", db_cell(&track, 0, 7));
     if (db_cell(&track, 0, 8))
         view_text(al, "year", db_cell(&track, 0, 8));
+    add_cover(req, al, db_cell(&track, 0, 9));
     xmlNodePtr artists = view_elem(t, "artists");
     for (size_t i = 0; i < credits.nrows; i++) {
         xmlNodePtr ar = add_artist_ref(artists, db_cell(&credits, i, 0), db_cell(&credits, i, 1));
