@@ -424,6 +424,9 @@ int app_main(const lyre_app *app, int argc, char **argv)
         req.envp = fr.envp;
         handle_request(app, &req, &o, &out);
         FCGX_Finish_r(&fr);
+        /* A handler that returned early must not leave a transaction open
+         * for the next request (a no-op when none is). */
+        db_rollback(db);
         arena_reset(&a);
         /* Keep a worker's buffers from staying at the size of one huge page. */
         if (out.cap > (1u << 20))

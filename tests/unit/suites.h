@@ -12,4 +12,5 @@ Suite *suite_errors(void);
 Suite *suite_view(void);
 Suite *suite_crypto(void);
 Suite *suite_mp3(void);
+Suite *suite_sortkey(void);
 #endif
