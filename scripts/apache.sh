@@ -1,0 +1,113 @@
+# scripts/apache.sh — a private Apache 2.4 serving Lyre through etc/apache-lyre.conf, for the
+# test instance.  Sourced after lib.sh and instance.sh.
+#
+# Apache will not serve as root, so its children (and the FastCGI programs mod_fcgid starts)
+# run as www-data.  Those need a directory they can write (sockets, sanitizer logs), a
+# lyre.conf they can read that reaches MariaDB over TCP (the instance directory with the
+# socket is private), and read access to the tree; when the checkout sits where www-data
+# cannot go (say under /root), the few files they read are copied out to that directory.
+
+APACHE_MODULES=/usr/lib/apache2/modules
+APACHE_USER=www-data
+
+as_apache_user() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u "$APACHE_USER" -- "$@"; else "$@"; fi
+}
+
+# apache_run_dir INSTANCE: make and print the directory the Apache user may write.
+apache_run_dir() {
+    local inst=$1 run
+    mkdir -p "$LYRE_VAR"
+    if as_apache_user test -x "$LYRE_VAR"; then
+        run="$LYRE_VAR/$(basename "$inst")-www"
+        rm -rf "$run"
+        mkdir -p "$run"
+    else
+        run=$(mktemp -d /tmp/lyre-www.XXXXXX)
+    fi
+    chmod 755 "$run"
+    echo "$run" >"$inst/apache-run-dir"
+    echo "$run"
+}
+
+# apache_start INSTANCE PORT BUILD DBPORT PASSWORD LOG
+# Sets APACHE_RUN (the Apache user's directory, holding asan/ for sanitizer reports).
+apache_start() {
+    local inst=$1 port=$2 build=$3 dbport=$4 password=$5 log=$6
+    local dir="$inst/apache" run tree bin_dir
+    apache_stop "$inst"
+    mkdir -p "$dir"
+    run=$(apache_run_dir "$inst")
+    APACHE_RUN=$run
+    mkdir -p "$run/fcgid" "$run/asan"
+    tree=$LYRE_ROOT
+    bin_dir=$build
+    if ! as_apache_user test -r "$LYRE_ROOT/templates/layout.xsl" -a -r "$LYRE_ROOT/htdocs/favicon.svg" \
+        -a -x "$build/cgi/lyre-catalog"; then
+        tree="$run/tree"
+        bin_dir="$run/build"
+        mkdir -p "$tree" "$bin_dir/cgi"
+        cp -R "$LYRE_ROOT/templates" "$LYRE_ROOT/htdocs" "$tree/"
+        cp "$build"/cgi/lyre-* "$bin_dir/cgi/"
+        chmod -R a+rX "$tree" "$bin_dir"
+    fi
+    write_lyre_conf "$run/lyre.conf" "$inst" "$dbport" "$port" "$password" tcp "${LYRE_PAGE_SIZE:-50}" "$tree"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R "$APACHE_USER" "$run/fcgid" "$run/asan"
+        chgrp "$APACHE_USER" "$run/lyre.conf"
+        chmod 640 "$run/lyre.conf"
+    fi
+    local user_lines=""
+    [ "$(id -u)" -ne 0 ] || user_lines="User $APACHE_USER
+Group $APACHE_USER"
+    cat >"$dir/httpd.conf" <<EOF
+# Written by lyrectl: a private Apache for the instance in $inst.
+ServerRoot "$dir"
+DefaultRuntimeDir "$dir"
+PidFile "$dir/httpd.pid"
+ErrorLog "$dir/error.log"
+LogLevel warn
+LogFormat "%h %l %u %t \"%r\" %>s %b %D" lyre
+CustomLog "$dir/access.log" lyre
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1
+$user_lines
+LoadModule mpm_event_module $APACHE_MODULES/mod_mpm_event.so
+LoadModule authz_core_module $APACHE_MODULES/mod_authz_core.so
+LoadModule alias_module $APACHE_MODULES/mod_alias.so
+LoadModule mime_module $APACHE_MODULES/mod_mime.so
+LoadModule headers_module $APACHE_MODULES/mod_headers.so
+LoadModule rewrite_module $APACHE_MODULES/mod_rewrite.so
+LoadModule fcgid_module $APACHE_MODULES/mod_fcgid.so
+TypesConfig /etc/mime.types
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 32
+MaxRequestWorkers 64
+FcgidProcessTableFile "$dir/fcgid_shm"
+Include "$LYRE_ROOT/etc/apache-lyre.conf"
+EOF
+    run_logged "$log" env -i PATH="$PATH" LANG=C \
+        LYRE_ROOT="$tree" LYRE_BUILD="$bin_dir" LYRE_CONF="$run/lyre.conf" LYRE_RUN="$run" \
+        LYRE_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:log_path=$run/asan/asan}" \
+        LYRE_UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:log_path=$run/asan/ubsan}" \
+        apache2 -f "$dir/httpd.conf" -k start || return 1
+    if ! wait_for 20 page_answers "http://127.0.0.1:$port/"; then
+        warn "Apache on http://127.0.0.1:$port/ does not answer 200 (got $(http_status "http://127.0.0.1:$port/"))"
+        tail -n 30 "$dir/error.log" 2>/dev/null | sed 's/^/    /' >&2
+        return 1
+    fi
+}
+
+# apache_stop INSTANCE: stop the private Apache and the FastCGI programs it started.
+apache_stop() {
+    stop_tree "$1/apache/httpd.pid" apache2 20
+}
+
+# apache_cleanup INSTANCE: remove the Apache user's directory when it lives outside var/.
+apache_cleanup() {
+    local f="$1/apache-run-dir" run
+    [ -s "$f" ] || return 0
+    run=$(cat "$f")
+    case $run in /tmp/lyre-www.*) rm -rf "$run" ;; esac
+}
