@@ -33,7 +33,7 @@ say "building an optimised tree in build-bench/"
 [ -x "$LYRE_ROOT/configure" ] || run_logged "$LOG" sh -c "cd '$LYRE_ROOT' && autoreconf -fi"
 mkdir -p "$BUILD"
 [ -f "$BUILD/Makefile" ] || run_logged "$LOG" sh -c "cd '$BUILD' && '$LYRE_ROOT/configure' CFLAGS='-O2 -g'"
-run_logged "$LOG" make -C "$BUILD" -j2 cgi/lyre-catalog tools/lyre-admin bench/lyre-bare
+run_logged "$LOG" make -C "$BUILD" -j2 cgi/lyre-catalog cgi/lyre-stream tools/lyre-admin bench/lyre-bare
 
 cleanup() {
     lighttpd_stop "$INST" || true
@@ -50,6 +50,7 @@ admin "$BUILD" "$CONF" "$LOG" migrate
 
 sql() { mariadb --socket="$INST/mysql.sock" -u"$DB_USER" -p"$(instance_password "$INST")" \
         -N -B "$DB_NAME" -e "$1"; }
+sql "ANALYZE TABLE artists, albums, tracks, track_artists" >/dev/null
 ALBUM=$(sql "SELECT album_id FROM tracks GROUP BY album_id HAVING COUNT(*) BETWEEN 10 AND 14 ORDER BY album_id LIMIT 1 OFFSET 100")
 # A word that many titles share, cut to a prefix: the hard case for FULLTEXT.
 WORD=$(sql "SELECT SUBSTRING_INDEX(title, ' ', 1) w FROM tracks WHERE title REGEXP '^[A-Za-z]{5,} ' GROUP BY w ORDER BY COUNT(*) DESC LIMIT 1")
@@ -59,7 +60,7 @@ QUERY=${WORD:0:4}
 say "starting lighttpd on 127.0.0.1:$PORT with lyre-catalog and lyre-bare"
 cat >"$INST/lighttpd-bench.conf" <<CONF
 include "$LYRE_ROOT/etc/lighttpd.conf"
-accesslog.filename = "/dev/null"
+accesslog.filename := "/dev/null"
 \$HTTP["url"] =^ "/bare" {
   fastcgi.server = ( "/bare" => ( "bare" => (
     "bin-path" => "$BUILD/bench/lyre-bare",
