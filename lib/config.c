@@ -38,6 +38,7 @@ typedef struct setting {
 static const char *check_nonempty(char *value);
 static const char *check_base_url(char *value);
 static const char *check_static_url(char *value);
+static const char *check_stream_mode(char *value);
 
 #define OFF(field) offsetof(lyre_config, field)
 #define STR(p, field, def, req, chk, doc) { p, SET_STRING, OFF(field), def, 0, 0, 0, req, chk, doc }
@@ -81,6 +82,13 @@ static const setting settings[] = {
 
     INT("catalog.page_size", page_size, 50, 1, 500, "items per catalog page"),
     INT("catalog.search_limit", search_limit, 20, 1, 200, "results per search section"),
+
+    INT("stream.public", stream_public, 1, 0, 1, "1: anyone may listen without signing in"),
+    STR("stream.mode", stream_mode, "redirect", 0, check_stream_mode,
+        "\"redirect\" to a signed /media/ URL, or \"x-sendfile\""),
+    STR("stream.secret_file", stream_secret_file, "/var/lib/lyre/stream-secret", 0, check_nonempty,
+        "file holding the key that signs /media/ URLs (shared with the web server)"),
+    INT("stream.url_ttl", stream_url_ttl, 21600, 10, 604800, "seconds a signed media URL stays valid"),
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
@@ -134,6 +142,13 @@ static const char *check_static_url(char *value)
     if (has_space_or_control(value) || !(is_path || is_absolute_http_url(value)))
         return "must be a path starting with '/' or an absolute http(s) URL";
     return NULL;
+}
+
+static const char *check_stream_mode(char *value)
+{
+    if (strcmp(value, "redirect") == 0 || strcmp(value, "x-sendfile") == 0)
+        return NULL;
+    return "must be \"redirect\" or \"x-sendfile\"";
 }
 
 static char **string_field(lyre_config *cfg, const setting *def)

@@ -46,6 +46,12 @@ typedef struct lyre_config {
     /* catalog */
     int page_size;              /* catalog.page_size */
     int search_limit;           /* catalog.search_limit */
+
+    /* stream */
+    int stream_public;          /* stream.public: 1 = anonymous listening allowed */
+    char *stream_mode;          /* stream.mode: "redirect" (signed URL) | "x-sendfile" */
+    char *stream_secret_file;   /* stream.secret_file: HMAC key of signed media URLs */
+    int stream_url_ttl;         /* stream.url_ttl: seconds a /stream signed URL stays valid */
 } lyre_config;
 
 /* The file programs read: $LYRE_CONF, else SYSCONFDIR/lyre.conf. */

@@ -84,6 +84,10 @@ START_TEST(test_defaults)
     ck_assert_int_eq(cfg.log_level, LOG_LEVEL_INFO);
     ck_assert_int_eq(cfg.page_size, 50);
     ck_assert_int_eq(cfg.search_limit, 20);
+    ck_assert_int_eq(cfg.stream_public, 1);
+    ck_assert_str_eq(cfg.stream_mode, "redirect");
+    ck_assert_str_eq(cfg.stream_secret_file, "/var/lib/lyre/stream-secret");
+    ck_assert_int_eq(cfg.stream_url_ttl, 21600);
     config_free(&cfg);
     config_free(&cfg);
     ck_assert_ptr_null(cfg.site_name);
@@ -125,6 +129,7 @@ START_TEST(test_sample_documents_everything)
         "http:", "max_url_bytes =", "max_header_bytes =", "max_body_bytes =",
         "paths:", "templates =", "migrations =", "media =",
         "log:", "level =", "catalog:", "page_size =", "search_limit =", "LYRE_DB_PASSWORD",
+        "stream:", "public =", "mode =", "secret_file =", "url_ttl =",
     };
     FILE *f = fopen(LYRE_TEST_SRCDIR "/etc/lyre.conf", "r");
     strbuf text = STRBUF_INIT;
@@ -180,6 +185,27 @@ START_TEST(test_good_file)
     ck_assert_int_eq(cfg.search_limit, 1);
     config_free(&cfg);
     config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_stream_settings)
+{
+    int rc = load_text(REQUIRED "stream: { public = 0; mode = \"x-sendfile\";\n"
+                       "  secret_file = \"/srv/lyre/secret\"; url_ttl = 60; };\n");
+    ck_assert_msg(rc == 0, "rejected: %s", err.buf);
+    ck_assert_int_eq(cfg.stream_public, 0);
+    ck_assert_str_eq(cfg.stream_mode, "x-sendfile");
+    ck_assert_str_eq(cfg.stream_secret_file, "/srv/lyre/secret");
+    ck_assert_int_eq(cfg.stream_url_ttl, 60);
+
+    ck_assert_int_eq(load_text(REQUIRED "stream: { mode = \"sendfile\"; };\n"), -1);
+    assert_error_at(2, "setting 'stream.mode' must be \"redirect\" or \"x-sendfile\"");
+    ck_assert_int_eq(load_text(REQUIRED "stream: { public = 2; };\n"), -1);
+    assert_error_at(2, "setting 'stream.public' must be between 0 and 1");
+    ck_assert_int_eq(load_text(REQUIRED "stream: { url_ttl = 5; };\n"), -1);
+    assert_error_at(2, "setting 'stream.url_ttl' must be between 10 and 604800");
+    ck_assert_int_eq(load_text(REQUIRED "stream: { secret_file = \"\"; };\n"), -1);
+    assert_error_at(2, "setting 'stream.secret_file' must not be empty");
 }
 END_TEST
 
@@ -431,6 +457,7 @@ Suite *suite_config(void)
     tcase_add_test(tc, test_sample_loads);
     tcase_add_test(tc, test_sample_documents_everything);
     tcase_add_test(tc, test_good_file);
+    tcase_add_test(tc, test_stream_settings);
     tcase_add_test(tc, test_static_url_root);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_syntax_error);
