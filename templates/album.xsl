@@ -9,7 +9,24 @@
   <xsl:apply-templates select="album"/>
   <xsl:choose>
     <xsl:when test="tracks/track">
-      <table class="tracklist">
+      <div class="actions-bar" data-js="">
+        <xsl:call-template name="play-big">
+          <xsl:with-param name="act" select="'play-list'"/>
+          <xsl:with-param name="label" select="concat('Play ', normalize-space(album/title))"/>
+        </xsl:call-template>
+        <xsl:call-template name="action-button">
+          <xsl:with-param name="act" select="'shuffle-list'"/>
+          <xsl:with-param name="text" select="'Shuffle'"/>
+          <xsl:with-param name="icon" select="$i-shuffle"/>
+          <xsl:with-param name="label" select="concat('Shuffle ', normalize-space(album/title))"/>
+        </xsl:call-template>
+        <xsl:call-template name="action-button">
+          <xsl:with-param name="act" select="'queue-list'"/>
+          <xsl:with-param name="text" select="'Add to queue'"/>
+          <xsl:with-param name="icon" select="$i-add"/>
+        </xsl:call-template>
+      </div>
+      <table class="tracklist" id="tracks" data-tracklist="album:{album/@id}">
         <caption class="visually-hidden">Tracks of <xsl:value-of select="album/title"/></caption>
         <thead>
           <tr>
@@ -72,15 +89,38 @@
 </xsl:template>
 
 <xsl:template match="track">
-  <tr>
-    <td class="col-num"><xsl:value-of select="@number"/></td>
+  <xsl:variable name="album" select="/page/content/album"/>
+  <tr class="track-row">
+    <xsl:call-template name="track-data">
+      <xsl:with-param name="id" select="@id"/>
+      <xsl:with-param name="title" select="title"/>
+      <xsl:with-param name="artist">
+        <xsl:choose>
+          <xsl:when test="artists/artist"><xsl:for-each select="artists"><xsl:call-template name="artist-names"/></xsl:for-each></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$album/artist"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="album" select="$album/title"/>
+      <xsl:with-param name="album-id" select="$album/@id"/>
+      <xsl:with-param name="cover" select="$album/cover"/>
+      <xsl:with-param name="ms" select="duration/@ms"/>
+    </xsl:call-template>
+    <td class="col-num">
+      <xsl:call-template name="row-play">
+        <xsl:with-param name="num" select="@number"/>
+        <xsl:with-param name="title" select="title"/>
+      </xsl:call-template>
+    </td>
     <th scope="row" class="col-title">
       <a class="track-title" href="/track/{@id}"><xsl:value-of select="title"/></a>
       <xsl:if test="artists/artist">
         <span class="track-by"><xsl:for-each select="artists"><xsl:call-template name="artist-links"/></xsl:for-each></span>
       </xsl:if>
     </th>
-    <td class="col-time"><xsl:apply-templates select="duration" mode="time"/></td>
+    <td class="col-time">
+      <xsl:call-template name="row-more"><xsl:with-param name="title" select="title"/></xsl:call-template>
+      <xsl:apply-templates select="duration" mode="time"/>
+    </td>
   </tr>
 </xsl:template>
 

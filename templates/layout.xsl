@@ -41,9 +41,17 @@
       <title><xsl:call-template name="document-title"/></title>
       <link rel="stylesheet" href="{$static}/css/lyre.css"/>
       <link rel="icon" href="{$static}/favicon.svg" type="image/svg+xml"/>
+      <!-- Deferred scripts run in this order: htmx (vendored from npm at build time),
+           the site's sugar, the player.  Pages work without any of them. -->
+      <script src="{$static}/vendor/htmx.min.js" defer="defer"></script>
       <script src="{$static}/js/lyre.js" defer="defer"></script>
+      <script src="{$static}/js/player.js" defer="defer"></script>
     </head>
-    <body class="page-{/page/@template}">
+    <!-- htmx boosts links and forms: only #page is fetched and swapped, so the player
+         outside it keeps playing; #page is also what the history snapshots hold. -->
+    <body data-hx-boost="true" data-hx-target="#page" data-hx-select="#page"
+          data-hx-swap="outerHTML show:window:top">
+      <div id="page" class="page page-{/page/@template}" data-hx-history-elt="">
       <a class="skip-link" href="#main">Skip to content</a>
       <header class="topbar">
         <a class="brand" href="/">
@@ -100,6 +108,8 @@
           </xsl:if>
         </p>
       </footer>
+      </div>
+      <xsl:call-template name="player"/>
     </body>
   </html>
 </xsl:template>
@@ -314,6 +324,266 @@
     <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
     <a href="/artist/{@id}"><xsl:value-of select="."/></a>
   </xsl:for-each>
+</xsl:template>
+
+<!-- ===== play controls on pages =====
+     A row or block that can be played carries the data the player needs as data-*;
+     its buttons carry data-js, which the stylesheet hides until player.js removes it,
+     so a page without JavaScript shows no dead controls.  (Not the hidden attribute:
+     libxml2 cannot write it in the minimized form html-validate asks for.) -->
+
+<!-- data-* attributes of a playable track (call inside the element that gets them). -->
+<xsl:template name="track-data">
+  <xsl:param name="id"/>
+  <xsl:param name="title"/>
+  <xsl:param name="artist"/>
+  <xsl:param name="album"/>
+  <xsl:param name="album-id"/>
+  <xsl:param name="cover"/>
+  <xsl:param name="ms"/>
+  <xsl:attribute name="data-track-id"><xsl:value-of select="$id"/></xsl:attribute>
+  <xsl:attribute name="data-title"><xsl:value-of select="normalize-space($title)"/></xsl:attribute>
+  <xsl:attribute name="data-artist"><xsl:value-of select="normalize-space($artist)"/></xsl:attribute>
+  <xsl:attribute name="data-album"><xsl:value-of select="normalize-space($album)"/></xsl:attribute>
+  <xsl:attribute name="data-album-id"><xsl:value-of select="$album-id"/></xsl:attribute>
+  <xsl:attribute name="data-cover"><xsl:value-of select="normalize-space($cover)"/></xsl:attribute>
+  <xsl:attribute name="data-duration-ms"><xsl:value-of select="$ms"/></xsl:attribute>
+</xsl:template>
+
+<!-- Credited artists as plain text "A, B"; context is their parent. -->
+<xsl:template name="artist-names">
+  <xsl:for-each select="artist">
+    <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+    <xsl:value-of select="normalize-space(.)"/>
+  </xsl:for-each>
+</xsl:template>
+
+<!-- The row's number, with a play button over it once the player is there. -->
+<xsl:template name="row-play">
+  <xsl:param name="num"/>
+  <xsl:param name="title"/>
+  <span class="num"><xsl:value-of select="$num"/></span>
+  <span class="eq" aria-hidden="true"><i></i><i></i><i></i></span>
+  <button type="button" class="row-play" data-player="play-row" data-js=""
+          aria-label="{concat('Play ', normalize-space($title))}">
+    <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-play"/><xsl:with-param name="fill" select="true()"/><xsl:with-param name="class" select="'i-play'"/></xsl:call-template>
+    <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-pause"/><xsl:with-param name="fill" select="true()"/><xsl:with-param name="class" select="'i-pause'"/></xsl:call-template>
+  </button>
+</xsl:template>
+
+<!-- "More options" for a row: Play next, Add to queue (the menu is the player's). -->
+<xsl:template name="row-more">
+  <xsl:param name="title"/>
+  <button type="button" class="row-more" data-player="menu" data-js=""
+          aria-haspopup="menu" aria-expanded="false" aria-controls="player-menu"
+          aria-label="{concat('More options for ', normalize-space($title))}">
+    <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-more"/></xsl:call-template>
+  </button>
+</xsl:template>
+
+<!-- The big round play button and its companions under a hero. -->
+<xsl:template name="play-big">
+  <xsl:param name="act"/>
+  <xsl:param name="label"/>
+  <button type="button" class="play-big" data-player="{$act}" aria-label="{$label}">
+    <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-play"/><xsl:with-param name="fill" select="true()"/><xsl:with-param name="class" select="'i-play'"/></xsl:call-template>
+    <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-pause"/><xsl:with-param name="fill" select="true()"/><xsl:with-param name="class" select="'i-pause'"/></xsl:call-template>
+  </button>
+</xsl:template>
+
+<xsl:template name="action-button">
+  <xsl:param name="act"/>
+  <xsl:param name="text"/>
+  <xsl:param name="icon"/>
+  <xsl:param name="label" select="''"/>
+  <button type="button" class="button button-quiet" data-player="{$act}">
+    <xsl:if test="$label != ''"><xsl:attribute name="aria-label"><xsl:value-of select="$label"/></xsl:attribute></xsl:if>
+    <xsl:call-template name="icon"><xsl:with-param name="d" select="$icon"/></xsl:call-template>
+    <span><xsl:value-of select="$text"/></span>
+  </button>
+</xsl:template>
+
+<!-- ===== the player (lives outside #page, so boosted navigation never touches it) ===== -->
+
+<!-- An icon; decorative, its button carries the name.  fill: filled shape, else stroked. -->
+<xsl:template name="icon">
+  <xsl:param name="d"/>
+  <xsl:param name="fill" select="false()"/>
+  <xsl:param name="class" select="''"/>
+  <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <xsl:attribute name="class">
+      <xsl:text>i</xsl:text>
+      <xsl:if test="$fill"> i-fill</xsl:if>
+      <xsl:if test="$class != ''"><xsl:value-of select="concat(' ', $class)"/></xsl:if>
+    </xsl:attribute>
+    <path d="{$d}"/>
+  </svg>
+</xsl:template>
+
+<xsl:variable name="i-play" select="'M8 5.6v12.8c0 .8.9 1.3 1.6.9l10-6.4a1 1 0 0 0 0-1.7l-10-6.4C8.9 4.3 8 4.8 8 5.6z'"/>
+<xsl:variable name="i-pause" select="'M7.5 5h2.6c.5 0 .9.4.9.9v12.2c0 .5-.4.9-.9.9H7.5a.9.9 0 0 1-.9-.9V5.9c0-.5.4-.9.9-.9zm6.4 0h2.6c.5 0 .9.4.9.9v12.2c0 .5-.4.9-.9.9h-2.6a.9.9 0 0 1-.9-.9V5.9c0-.5.4-.9.9-.9z'"/>
+<xsl:variable name="i-next" select="'M5.5 6.3v11.4c0 .7.8 1.1 1.4.7l8.1-5.7a.9.9 0 0 0 0-1.4L6.9 5.6c-.6-.4-1.4 0-1.4.7zM16.6 5h1.3c.5 0 .9.4.9.9v12.2c0 .5-.4.9-.9.9h-1.3a.9.9 0 0 1-.9-.9V5.9c0-.5.4-.9.9-.9z'"/>
+<xsl:variable name="i-prev" select="'M18.5 6.3v11.4c0 .7-.8 1.1-1.4.7L9 12.7a.9.9 0 0 1 0-1.4l8.1-5.7c.6-.4 1.4 0 1.4.7zM7.4 5H6.1a.9.9 0 0 0-.9.9v12.2c0 .5.4.9.9.9h1.3c.5 0 .9-.4.9-.9V5.9c0-.5-.4-.9-.9-.9z'"/>
+<xsl:variable name="i-shuffle" select="'M3 7h3.2c2.1 0 3.3 1 4.4 2.7l2.8 4.6c1.1 1.7 2.3 2.7 4.4 2.7H21M18.5 14.5 21 17l-2.5 2.5M3 17h3.2c1.3 0 2.3-.4 3.1-1.1M14.7 8.1C15.5 7.4 16.5 7 17.8 7H21M18.5 4.5 21 7l-2.5 2.5'"/>
+<xsl:variable name="i-repeat" select="'M17 3.5 19.5 6 17 8.5M4.5 11.5V10a4 4 0 0 1 4-4h11M7 20.5 4.5 18 7 15.5M19.5 12.5V14a4 4 0 0 1-4 4h-11'"/>
+<xsl:variable name="i-queue" select="'M4 6h11M4 11h11M4 16h6M17.5 19.5V8.5l3.5 1.5M17.5 19.5a2 2 0 1 1-2-2 2 2 0 0 1 2 2z'"/>
+<xsl:variable name="i-volume" select="'M4.5 9.3v5.4h3.3l4.7 4V5.3l-4.7 4zM15.8 9a4.2 4.2 0 0 1 0 6M18.4 6.4a7.9 7.9 0 0 1 0 11.2'"/>
+<xsl:variable name="i-muted" select="'M4.5 9.3v5.4h3.3l4.7 4V5.3l-4.7 4zM16 9.5l5 5M21 9.5l-5 5'"/>
+<xsl:variable name="i-keys" select="'M3.5 6.5h17a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-17a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zM6.5 10h.01M10 10h.01M13.5 10h.01M17 10h.01M7.5 14h9'"/>
+<xsl:variable name="i-more" select="'M5 12h.01M12 12h.01M19 12h.01'"/>
+<xsl:variable name="i-add" select="'M4 6h11M4 11h11M4 16h7M18 13v7M14.5 16.5h7'"/>
+<xsl:variable name="i-playnext" select="'M4 6h8M4 11h8M4 16h8M15.5 7.5v9l6-4.5z'"/>
+<xsl:variable name="i-close" select="'M6.5 6.5l11 11M17.5 6.5l-11 11'"/>
+<xsl:variable name="i-up" select="'M6.5 14.5 12 9l5.5 5.5'"/>
+<xsl:variable name="i-down" select="'M6.5 9.5 12 15l5.5-5.5'"/>
+<xsl:variable name="i-grip" select="'M9 6h.01M15 6h.01M9 12h.01M15 12h.01M9 18h.01M15 18h.01'"/>
+<xsl:variable name="i-album" select="'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 10a2 2 0 1 0 0 4 2 2 0 0 0 0-4z'"/>
+
+<xsl:template name="player">
+  <section id="player" class="player" aria-label="Player" data-static="{$static}" data-js="">
+    <div class="player-now">
+      <span class="player-art" data-el="art"></span>
+      <div class="player-meta">
+        <a class="player-title" href="/" data-el="title">Nothing playing</a>
+        <a class="player-artist" href="/" data-el="artist">Pick a song to start</a>
+      </div>
+    </div>
+    <div class="player-center">
+      <div class="player-buttons">
+        <button type="button" class="pbtn pbtn-toggle" data-act="shuffle" aria-label="Shuffle" aria-pressed="false" aria-keyshortcuts="S">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-shuffle"/></xsl:call-template>
+        </button>
+        <button type="button" class="pbtn" data-act="prev" aria-label="Previous" aria-keyshortcuts="P">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-prev"/><xsl:with-param name="fill" select="true()"/></xsl:call-template>
+        </button>
+        <button type="button" class="pbtn pbtn-main" data-act="play" aria-label="Play" aria-keyshortcuts="Space">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-play"/><xsl:with-param name="fill" select="true()"/><xsl:with-param name="class" select="'i-play'"/></xsl:call-template>
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-pause"/><xsl:with-param name="fill" select="true()"/><xsl:with-param name="class" select="'i-pause'"/></xsl:call-template>
+        </button>
+        <button type="button" class="pbtn" data-act="next" aria-label="Next" aria-keyshortcuts="N">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-next"/><xsl:with-param name="fill" select="true()"/></xsl:call-template>
+        </button>
+        <button type="button" class="pbtn pbtn-toggle" data-act="repeat" aria-label="Repeat" aria-pressed="false" aria-keyshortcuts="R" data-repeat="off">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-repeat"/></xsl:call-template>
+          <span class="pbtn-badge" aria-hidden="true">1</span>
+        </button>
+        <button type="button" class="pbtn pbtn-expand" data-act="expand" aria-label="Open the full player" aria-expanded="false">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-up"/></xsl:call-template>
+        </button>
+      </div>
+      <div class="player-seek">
+        <span class="player-time" data-el="elapsed">0:00</span>
+        <div class="seek" data-el="seek-track">
+          <div class="seek-buffered" data-el="buffered"></div>
+          <div class="seek-played" data-el="played"></div>
+          <input type="range" class="seek-input" data-el="seek" min="0" max="0" step="1" value="0"
+                 aria-label="Seek" aria-valuetext="0:00 of 0:00" disabled="disabled"/>
+        </div>
+        <span class="player-time player-time-left" data-el="remaining">0:00</span>
+      </div>
+    </div>
+    <div class="player-side">
+      <button type="button" class="pbtn pbtn-toggle" data-act="queue" aria-label="Queue" aria-expanded="false"
+              aria-controls="player-queue" aria-keyshortcuts="Q">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-queue"/></xsl:call-template>
+      </button>
+      <div class="player-volume">
+        <button type="button" class="pbtn" data-act="mute" aria-label="Mute" aria-pressed="false" aria-keyshortcuts="M">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-volume"/><xsl:with-param name="class" select="'i-vol'"/></xsl:call-template>
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-muted"/><xsl:with-param name="class" select="'i-muted'"/></xsl:call-template>
+        </button>
+        <div class="volume" data-el="volume-track">
+          <div class="seek-played" data-el="volume-level"></div>
+          <input type="range" class="seek-input" data-el="volume" min="0" max="100" step="5" value="80"
+                 aria-label="Volume" aria-valuetext="80%"/>
+        </div>
+      </div>
+      <button type="button" class="pbtn" data-act="help" aria-label="Keyboard shortcuts" aria-haspopup="dialog" aria-keyshortcuts="?">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-keys"/></xsl:call-template>
+      </button>
+    </div>
+
+    <aside id="player-queue" class="queue" aria-labelledby="player-queue-title">
+      <div class="queue-head">
+        <h2 id="player-queue-title" tabindex="-1">Queue</h2>
+        <button type="button" class="button button-quiet button-small" data-act="clear">Clear</button>
+        <button type="button" class="pbtn" data-act="queue-close" aria-label="Close queue">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-close"/></xsl:call-template>
+        </button>
+      </div>
+      <div class="queue-body">
+        <h3 class="queue-label">Now playing</h3>
+        <ol class="queue-list" data-el="queue-now"></ol>
+        <h3 class="queue-label" data-el="queue-next-label">Next up</h3>
+        <ol class="queue-list" data-el="queue-next"></ol>
+        <p class="queue-empty" data-el="queue-empty">Nothing queued. Use “Add to queue” on any song.</p>
+      </div>
+    </aside>
+
+    <template data-el="queue-item">
+      <li class="qi">
+        <span class="qi-grip" aria-hidden="true" title="Drag to reorder">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-grip"/></xsl:call-template>
+        </span>
+        <button type="button" class="qi-main" data-qact="play" aria-label="Play">
+          <span class="qi-art"></span>
+          <span class="qi-text"><span class="qi-title"></span><span class="qi-artist"></span></span>
+        </button>
+        <span class="qi-time"></span>
+        <span class="qi-tools">
+          <button type="button" class="pbtn pbtn-small" data-qact="up" aria-label="Move up">
+            <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-up"/></xsl:call-template>
+          </button>
+          <button type="button" class="pbtn pbtn-small" data-qact="down" aria-label="Move down">
+            <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-down"/></xsl:call-template>
+          </button>
+          <button type="button" class="pbtn pbtn-small" data-qact="remove" aria-label="Remove from queue">
+            <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-close"/></xsl:call-template>
+          </button>
+        </span>
+      </li>
+    </template>
+
+    <div class="menu" id="player-menu" role="menu" aria-label="Song options">
+      <button type="button" role="menuitem" tabindex="-1" data-act="menu-next">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-playnext"/></xsl:call-template>
+        <span>Play next</span>
+      </button>
+      <button type="button" role="menuitem" tabindex="-1" data-act="menu-add">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-add"/></xsl:call-template>
+        <span>Add to queue</span>
+      </button>
+      <a role="menuitem" tabindex="-1" href="/" data-act="menu-album">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-album"/></xsl:call-template>
+        <span>Go to album</span>
+      </a>
+    </div>
+
+    <dialog id="player-help" class="help" aria-labelledby="player-help-title">
+      <div class="help-head">
+        <h2 id="player-help-title">Keyboard shortcuts</h2>
+        <button type="button" class="pbtn" data-act="help-close" aria-label="Close">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-close"/></xsl:call-template>
+        </button>
+      </div>
+      <dl class="keys">
+        <div><dt><kbd>Space</kbd></dt><dd>Play or pause</dd></div>
+        <div><dt><kbd>N</kbd></dt><dd>Next song</dd></div>
+        <div><dt><kbd>P</kbd></dt><dd>Previous song (or back to the start)</dd></div>
+        <div><dt><kbd>Shift</kbd> + <kbd>→</kbd> / <kbd>←</kbd></dt><dd>Forward / back 10 seconds</dd></div>
+        <div><dt><kbd>Shift</kbd> + <kbd>↑</kbd> / <kbd>↓</kbd></dt><dd>Volume up / down</dd></div>
+        <div><dt><kbd>M</kbd></dt><dd>Mute or unmute</dd></div>
+        <div><dt><kbd>S</kbd></dt><dd>Shuffle on or off</dd></div>
+        <div><dt><kbd>R</kbd></dt><dd>Repeat: off, all, one</dd></div>
+        <div><dt><kbd>Q</kbd></dt><dd>Show or hide the queue</dd></div>
+        <div><dt><kbd>/</kbd></dt><dd>Search</dd></div>
+        <div><dt><kbd>?</kbd></dt><dd>This list</dd></div>
+      </dl>
+      <p class="help-note">Shortcuts work anywhere except while typing in a text field.</p>
+    </dialog>
+
+    <p class="visually-hidden" aria-live="polite" data-el="status"></p>
+  </section>
 </xsl:template>
 
 </xsl:stylesheet>

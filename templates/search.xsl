@@ -52,10 +52,11 @@
       <xsl:if test="tracks/track">
         <section class="shelf">
           <h2>Songs</h2>
-          <table class="tracklist">
+          <table class="tracklist" data-tracklist="search">
             <caption class="visually-hidden">Songs matching “<xsl:value-of select="@q"/>”</caption>
             <thead>
               <tr>
+                <th scope="col" class="col-num"><span aria-hidden="true">#</span><span class="visually-hidden">Number</span></th>
                 <th scope="col" class="col-title">Title</th>
                 <th scope="col" class="col-album">Album</th>
                 <th scope="col" class="col-time"><span class="visually-hidden">Duration</span><xsl:call-template name="clock"/></th>
@@ -72,7 +73,22 @@
 </xsl:template>
 
 <xsl:template match="track">
-  <tr>
+  <tr class="track-row">
+    <xsl:call-template name="track-data">
+      <xsl:with-param name="id" select="@id"/>
+      <xsl:with-param name="title" select="title"/>
+      <xsl:with-param name="artist"><xsl:call-template name="artist-names"/></xsl:with-param>
+      <xsl:with-param name="album" select="album"/>
+      <xsl:with-param name="album-id" select="album/@id"/>
+      <xsl:with-param name="cover" select="cover"/>
+      <xsl:with-param name="ms" select="duration/@ms"/>
+    </xsl:call-template>
+    <td class="col-num">
+      <xsl:call-template name="row-play">
+        <xsl:with-param name="num" select="position()"/>
+        <xsl:with-param name="title" select="title"/>
+      </xsl:call-template>
+    </td>
     <th scope="row" class="col-title">
       <a class="track-title" href="/track/{@id}"><xsl:value-of select="title"/></a>
       <xsl:if test="artist">
@@ -82,7 +98,10 @@
     <td class="col-album">
       <xsl:if test="album"><a href="/album/{album/@id}"><xsl:value-of select="album"/></a></xsl:if>
     </td>
-    <td class="col-time"><xsl:apply-templates select="duration" mode="time"/></td>
+    <td class="col-time">
+      <xsl:call-template name="row-more"><xsl:with-param name="title" select="title"/></xsl:call-template>
+      <xsl:apply-templates select="duration" mode="time"/>
+    </td>
   </tr>
 </xsl:template>
 

@@ -43,6 +43,31 @@
       </p>
     </div>
   </div>
+  <div class="actions-bar" data-js="">
+    <xsl:call-template name="track-data">
+      <xsl:with-param name="id" select="@id"/>
+      <xsl:with-param name="title" select="title"/>
+      <xsl:with-param name="artist"><xsl:for-each select="artists"><xsl:call-template name="artist-names"/></xsl:for-each></xsl:with-param>
+      <xsl:with-param name="album" select="album/title"/>
+      <xsl:with-param name="album-id" select="album/@id"/>
+      <xsl:with-param name="cover" select="album/cover"/>
+      <xsl:with-param name="ms" select="duration/@ms"/>
+    </xsl:call-template>
+    <xsl:call-template name="play-big">
+      <xsl:with-param name="act" select="'play-row'"/>
+      <xsl:with-param name="label" select="concat('Play ', normalize-space(title))"/>
+    </xsl:call-template>
+    <xsl:call-template name="action-button">
+      <xsl:with-param name="act" select="'queue-next'"/>
+      <xsl:with-param name="text" select="'Play next'"/>
+      <xsl:with-param name="icon" select="$i-playnext"/>
+    </xsl:call-template>
+    <xsl:call-template name="action-button">
+      <xsl:with-param name="act" select="'queue-add'"/>
+      <xsl:with-param name="text" select="'Add to queue'"/>
+      <xsl:with-param name="icon" select="$i-add"/>
+    </xsl:call-template>
+  </div>
   <section class="shelf">
     <h2>Details</h2>
     <dl class="details">
