@@ -6,6 +6,8 @@
 # lyre.conf they can read that reaches MariaDB over TCP (the instance directory with the
 # socket is private), and read access to the tree; when the checkout sits where www-data
 # cannot go (say under /root), the few files they read are copied out to that directory.
+# The media store is copied there too when www-data cannot read it (the instance directory
+# is private): so what is ingested before apache_start is what Apache serves.
 
 APACHE_MODULES=/usr/lib/apache2/modules
 APACHE_USER=www-data
@@ -51,7 +53,16 @@ apache_start() {
         cp "$build"/cgi/lyre-* "$bin_dir/cgi/"
         chmod -R a+rX "$tree" "$bin_dir"
     fi
-    write_lyre_conf "$run/lyre.conf" "$inst" "$dbport" "$port" "$password" tcp "${LYRE_PAGE_SIZE:-50}" "$tree"
+    # Apache cannot check signed URLs: lyre-stream answers X-Sendfile (mod_xsendfile) instead.
+    local media="$inst/media"
+    if ! as_apache_user test -r "$media/audio" -a -x "$media/audio"; then
+        media="$run/media"
+        mkdir -p "$media"
+        [ ! -d "$inst/media" ] || cp -R "$inst/media/." "$media/"
+        chmod -R a+rX "$media"
+    fi
+    write_lyre_conf "$run/lyre.conf" "$inst" "$dbport" "$port" "$password" tcp "${LYRE_PAGE_SIZE:-50}" "$tree" \
+        x-sendfile "$media"
     if [ "$(id -u)" -eq 0 ]; then
         chown -R "$APACHE_USER" "$run/fcgid" "$run/asan"
         chgrp "$APACHE_USER" "$run/lyre.conf"
@@ -79,6 +90,7 @@ LoadModule mime_module $APACHE_MODULES/mod_mime.so
 LoadModule headers_module $APACHE_MODULES/mod_headers.so
 LoadModule rewrite_module $APACHE_MODULES/mod_rewrite.so
 LoadModule fcgid_module $APACHE_MODULES/mod_fcgid.so
+LoadModule xsendfile_module $APACHE_MODULES/mod_xsendfile.so
 TypesConfig /etc/mime.types
 StartServers 1
 ServerLimit 2
@@ -89,6 +101,7 @@ Include "$LYRE_ROOT/etc/apache-lyre.conf"
 EOF
     run_logged "$log" env -i PATH="$PATH" LANG=C \
         LYRE_ROOT="$tree" LYRE_BUILD="$bin_dir" LYRE_CONF="$run/lyre.conf" LYRE_RUN="$run" \
+        LYRE_MEDIA="$media" \
         LYRE_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:log_path=$run/asan/asan}" \
         LYRE_UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:log_path=$run/asan/ubsan}" \
         apache2 -f "$dir/httpd.conf" -k start || return 1

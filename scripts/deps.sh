@@ -9,7 +9,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
   libfcgi-dev libmariadb-dev libxml2-dev libxslt1-dev libgnutls28-dev libmp3lame-dev
   libconfig-dev check
   mariadb-server mariadb-client lighttpd lighttpd-modules-lua apache2 libapache2-mod-fcgid
-  curl wrk xsltproc libxml2-utils chromium"
+  libapache2-mod-xsendfile
+  curl wrk xsltproc libxml2-utils chromium ffmpeg openssl"
 
 # Node >= 18 runs playwright-core and html-validate.  A newer node from elsewhere (with its
 # own npm) is kept: Debian's nodejs/npm would downgrade or conflict with it.

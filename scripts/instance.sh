@@ -2,7 +2,8 @@
 # (through scripts/db-server.sh), its lyre.conf and its lighttpd.  Sourced after lib.sh.
 #
 # An instance directory holds: mysql/ mysql.sock my.cnf (db-server.sh), db-password,
-# lyre.conf, media/, lighttpd.pid, lighttpd-*.log, catalog.sock, asan/ (test builds).
+# lyre.conf, stream-secret, media/, lighttpd.pid, lighttpd-*.log, catalog.sock, stream.sock,
+# asan/ (test builds).
 
 DB_SERVER="$LYRE_ROOT/scripts/db-server.sh"
 DB_NAME=lyre
@@ -18,12 +19,27 @@ instance_password() {
     cat "$f"
 }
 
-# write_lyre_conf FILE INSTANCE DBPORT HTTPPORT PASSWORD VIA [PAGE_SIZE [TREE]]
+# stream_secret DIR: the file of the key that signs media URLs (lyre.conf stream.secret_file,
+# read by lyre-stream and by lighttpd's etc/stream.lua), made once and kept, so URLs handed
+# out stay valid across restarts.
+stream_secret() {
+    local f="$1/stream-secret"
+    if [ ! -s "$f" ]; then
+        (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$f.tmp" && mv -f "$f.tmp" "$f")
+    fi
+    echo "$f"
+}
+
+# write_lyre_conf FILE INSTANCE DBPORT HTTPPORT PASSWORD VIA [PAGE_SIZE [TREE [STREAM_MODE [MEDIA]]]]
 # VIA is "socket" (the private socket inside the instance) or "tcp" (127.0.0.1:DBPORT, for
 # programs running as another user who cannot enter the private instance directory).
+# STREAM_MODE is "redirect" (lighttpd, the default) or "x-sendfile" (Apache); MEDIA is the
+# media store (default INSTANCE/media).
 write_lyre_conf() {
     local file=$1 inst=$2 dbport=$3 port=$4 password=$5 via=$6 page_size=${7:-50} tree=${8:-$LYRE_ROOT}
+    local stream_mode=${9:-redirect} media=${10:-$inst/media} secret
     local socket="$inst/mysql.sock" host=localhost
+    secret=$(stream_secret "$inst")
     if [ "$via" = tcp ]; then
         socket=""
         host=127.0.0.1
@@ -56,7 +72,7 @@ http: {
 paths: {
   templates = $(conf_string "$tree/templates");
   migrations = $(conf_string "$LYRE_ROOT/db");
-  media = $(conf_string "$inst/media");
+  media = $(conf_string "$media");
 };
 log: {
   level = "info";
@@ -64,6 +80,12 @@ log: {
 catalog: {
   page_size = $page_size;
   search_limit = 20;
+};
+stream: {
+  public = 1;
+  mode = $(conf_string "$stream_mode");
+  secret_file = $(conf_string "$secret");
+  url_ttl = 21600;
 };
 EOF
     ) && mv -f "$file.tmp" "$file"
@@ -94,7 +116,7 @@ lighttpd_start() {
     # Sanitizer reports of the programs it spawns go to INSTANCE/asan/ (test builds).
     [ -z "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" ] || mkdir -p "$inst/asan"
     run_logged "$log" env LYRE_INSTANCE="$inst" LYRE_PORT="$port" LYRE_BUILD="$build" \
-        LYRE_CONF="$conf" \
+        LYRE_CONF="$conf" LYRE_STREAM_SECRET_FILE="$(stream_secret "$inst")" \
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:log_path=$inst/asan/asan}" \
         UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:log_path=$inst/asan/ubsan}" \
         lighttpd -f "$LYRE_ROOT/etc/lighttpd.conf" || return 1

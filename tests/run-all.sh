@@ -106,6 +106,37 @@ npm_install() {
     echo "$want" >"$stamp"
 }
 
+# A tagged 20-second stereo tone with a cover beside it, ingested before the web servers start
+# (Apache serves a copy of the media store): the track tests/integration/stream.sh plays.
+stream_fixture() {
+    local conf=$1 dir="$INST/fixtures/stream"
+    mkdir -p "$dir"
+    ffmpeg -nostdin -v error -f lavfi -i "sine=frequency=440:duration=20" \
+        -f lavfi -i "sine=frequency=660:duration=20" -filter_complex "[0:a][1:a]amerge=inputs=2" \
+        -ar 44100 -metadata title="Stream Test Tone" -metadata artist="Lyre Test Signals" \
+        -metadata album="Test Tones" -metadata track=1 -y "$dir/tone.flac" || return 1
+    ffmpeg -nostdin -v error -f lavfi -i "color=c=0x3060a0:s=600x600" -frames:v 1 -y "$dir/cover.jpg" \
+        || return 1
+    "$BUILD/tools/lyre-ingest" -c "$conf" --quiet "$dir"
+}
+
+# An album of three tagged tones (90, 45 and 45 s) with a cover: long enough for the player's
+# browser test to browse while one plays, three rows to queue and reorder.
+player_fixture() {
+    local conf=$1 dir="$INST/fixtures/player" n=0 spec
+    mkdir -p "$dir"
+    for spec in "90 220 Long Walk" "45 330 Second Step" "45 294 Third Turn"; do
+        n=$((n + 1))
+        set -- $spec
+        ffmpeg -nostdin -v error -f lavfi -i "sine=frequency=$2:duration=$1" \
+            -f lavfi -i "sine=frequency=$(($2 * 3 / 2)):duration=$1" -filter_complex "[0:a][1:a]amerge=inputs=2" \
+            -ar 44100 -metadata title="$3 $4" -metadata artist="Lyre Test Signals" \
+            -metadata album="Player Test Album" -metadata track=$n -y "$dir/$n.flac" || return 1
+    done
+    ffmpeg -nostdin -v error -f lavfi -i "color=c=0x7040c0:s=600x600" -frames:v 1 -y "$dir/cover.jpg" || return 1
+    "$BUILD/tools/lyre-ingest" -c "$conf" --quiet "$dir"
+}
+
 setup() {
     local password conf="$INST/lyre.conf" unit_conf="$INST/lyre-unit.conf"
     [ -x "$BUILD/cgi/lyre-catalog" ] || { warn "no build in $BUILD (run ./lyrectl test)"; return 1; }
@@ -130,6 +161,10 @@ setup() {
     admin "$BUILD" "$conf" "$LOG" demo --if-empty "${DEMO_ARGS[@]}" || return 1
     run_logged "$LOG" sh -c 'mariadb --defaults-file="$1/my.cnf" --user=root --default-character-set=utf8mb4 "$2" <"$3"' \
         _ "$INST" "$DB_NAME" "$LYRE_ROOT/tests/fixtures/catalog.sql" || return 1
+    say "Ingesting the streaming test's fixture audio"
+    run_logged "$LOG" stream_fixture "$conf" || return 1
+    say "Ingesting the player test's fixture album"
+    run_logged "$LOG" player_fixture "$conf" || return 1
     say "Installing the browser test's npm packages (npm ci)"
     run_logged "$LOG" npm_install || return 1
     say "Starting lighttpd on 127.0.0.1:$HTTP_PORT"
@@ -216,9 +251,12 @@ APACHE_URL="http://127.0.0.1:$APACHE_PORT"
 suite unit unit_tests
 suite lighttpd bash "$LYRE_ROOT/tests/integration/pages.sh" lighttpd "$LIGHTTPD_URL"
 suite apache bash "$LYRE_ROOT/tests/integration/pages.sh" apache "$APACHE_URL"
+suite stream-lighttpd bash "$LYRE_ROOT/tests/integration/stream.sh" lighttpd "$LIGHTTPD_URL" redirect
+suite stream-apache bash "$LYRE_ROOT/tests/integration/stream.sh" apache "$APACHE_URL" x-sendfile
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite database-down bash "$LYRE_ROOT/tests/integration/db-down.sh" "lighttpd=$LIGHTTPD_URL" "apache=$APACHE_URL"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
+suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 
 teardown
 sanitizer_reports "$INST/asan" lighttpd
