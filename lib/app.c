@@ -326,9 +326,7 @@ static int load_all(const lyre_app *app, const char *conf_path, lyre_config *cfg
     }
     sb_free(&err);
     log_set_level((enum log_level)cfg->log_level);
-    const char *builtin[] = { "error", NULL };
-    if (view_init(cfg->templates_dir, builtin) != 0 ||
-        view_init(cfg->templates_dir, app->stylesheets) != 0) {
+    if (view_init(cfg->templates_dir) != 0) {
         fprintf(stderr, "%s: cannot compile the stylesheets in %s (see paths.templates in %s)\n",
                 app->name, cfg->templates_dir, conf_path);
         return 2;
@@ -395,7 +393,6 @@ int app_main(const lyre_app *app, int argc, char **argv)
         if (reload_requested) {
             reload_requested = 0;
             lyre_config fresh;
-            view_shutdown();
             if (load_all(app, conf_path, &fresh) == 0) {
                 db_free(db);
                 config_free(&cfg);
@@ -404,11 +401,8 @@ int app_main(const lyre_app *app, int argc, char **argv)
                 log_info("configuration and stylesheets reloaded");
             } else {
                 config_free(&fresh);
-                view_shutdown();
                 /* Keep serving with what we had. */
-                const char *builtin[] = { "error", NULL };
-                if (view_init(cfg.templates_dir, builtin) != 0 ||
-                    view_init(cfg.templates_dir, app->stylesheets) != 0)
+                if (view_init(cfg.templates_dir) != 0)
                     log_error("stylesheets could not be reloaded either");
                 log_error("reload failed; keeping the previous configuration");
             }

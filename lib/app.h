@@ -39,7 +39,6 @@ typedef struct lyre_route {
 typedef struct lyre_app {
     const char *name;                    /* "lyre-catalog" */
     const lyre_route *routes;            /* ends with a row whose pattern is NULL */
-    const char *const *stylesheets;      /* page templates used, NULL-terminated */
 } lyre_app;
 
 int app_main(const lyre_app *app, int argc, char **argv);

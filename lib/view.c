@@ -14,15 +14,7 @@
 #include "log.h"
 #include "url.h"
 
-#define VIEW_MAX_STYLESHEETS 64
-
-typedef struct compiled_sheet {
-    char *name;
-    xsltStylesheetPtr sheet;
-} compiled_sheet;
-
-static compiled_sheet sheets[VIEW_MAX_STYLESHEETS];
-static size_t nsheets;
+static xsltStylesheetPtr site;
 static xsltSecurityPrefsPtr security;
 
 struct lyre_view {
@@ -31,33 +23,7 @@ struct lyre_view {
     char *template_name;
 };
 
-static int sheet_compile(const char *dir, const char *name)
-{
-    if (nsheets >= VIEW_MAX_STYLESHEETS) {
-        log_error("too many stylesheets (max %d)", VIEW_MAX_STYLESHEETS);
-        return -1;
-    }
-    strbuf path = STRBUF_INIT;
-    sb_addf(&path, "%s/%s.xsl", dir, name);
-    xsltStylesheetPtr s = xsltParseStylesheetFile((const xmlChar *)path.buf);
-    if (!s) {
-        log_error("cannot compile stylesheet %s", path.buf);
-        sb_free(&path);
-        return -1;
-    }
-    sb_free(&path);
-    char *copy = strdup(name);
-    if (!copy) {
-        xsltFreeStylesheet(s);
-        return -1;
-    }
-    sheets[nsheets].name = copy;
-    sheets[nsheets].sheet = s;
-    nsheets++;
-    return 0;
-}
-
-int view_init(const char *dir, const char *const *names)
+int view_init(const char *dir)
 {
     xmlInitParser();
     if (!security) {
@@ -72,30 +38,21 @@ int view_init(const char *dir, const char *const *names)
         xsltSetSecurityPrefs(security, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
         xsltSetDefaultSecurityPrefs(security);
     }
-    for (size_t i = 0; names && names[i]; i++) {
-        if (sheet_compile(dir, names[i]) != 0) {
-            view_shutdown();
-            return -1;
-        }
-    }
-    return 0;
+    view_shutdown();
+    strbuf path = STRBUF_INIT;
+    sb_addf(&path, "%s/site.xsl", dir);
+    site = xsltParseStylesheetFile((const xmlChar *)path.buf);
+    if (!site)
+        log_error("cannot compile stylesheet %s", path.buf);
+    sb_free(&path);
+    return site ? 0 : -1;
 }
 
 void view_shutdown(void)
 {
-    for (size_t i = 0; i < nsheets; i++) {
-        xsltFreeStylesheet(sheets[i].sheet);
-        free(sheets[i].name);
-    }
-    nsheets = 0;
-}
-
-static xsltStylesheetPtr sheet_find(const char *name)
-{
-    for (size_t i = 0; i < nsheets; i++)
-        if (strcmp(sheets[i].name, name) == 0)
-            return sheets[i].sheet;
-    return NULL;
+    if (site)
+        xsltFreeStylesheet(site);
+    site = NULL;
 }
 
 lyre_view *view_new(const char *template_name, const char *title)
@@ -216,9 +173,9 @@ void view_attr_int(xmlNodePtr node, const char *name, long long value)
 
 int view_render(lyre_view *v, strbuf *out)
 {
-    xsltStylesheetPtr sheet = sheet_find(v->template_name);
+    xsltStylesheetPtr sheet = site;
     if (!sheet) {
-        log_error("no compiled stylesheet named %s", v->template_name);
+        log_error("no compiled stylesheet (view_init was not called)");
         return -1;
     }
     int rc = -1;
@@ -226,7 +183,7 @@ int view_render(lyre_view *v, strbuf *out)
     int len = 0;
     xmlDocPtr result = xsltApplyStylesheet(sheet, v->doc, NULL);
     if (!result) {
-        log_error("stylesheet %s failed", v->template_name);
+        log_error("the stylesheet failed on page %s", v->template_name);
         goto cleanup;
     }
     if (xsltSaveResultToString(&html, &len, result, sheet) != 0) {

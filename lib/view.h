@@ -7,8 +7,9 @@
  *           <query>…</query><year>2026</year></meta>
  *     <content> …page data… </content>
  *   </page>
- * and each page stylesheet imports layout.xsl, which draws the header,
- * navigation and footer around the page's "content" template.
+ * templates/site.xsl holds the whole site: layout.xsl (header, navigation,
+ * player, footer) and every page stylesheet, each providing the template for
+ * page[@template='NAME']/content.  One compiled sheet per process.
  *
  * Text only ever enters the tree through view_text/view_attr, which use
  * xmlNewTextChild/xmlSetProp (no entity parsing) and refuse invalid UTF-8;
@@ -22,9 +23,9 @@
 
 typedef struct lyre_view lyre_view;
 
-/* Compile every stylesheet named (without ".xsl") from dir.  0 or -1 (logged).
- * Called at start and on SIGHUP (view_shutdown first). */
-int view_init(const char *dir, const char *const *names);
+/* Compile dir/site.xsl.  0 or -1 (logged).  Called at start and on SIGHUP
+ * (view_shutdown first). */
+int view_init(const char *dir);
 void view_shutdown(void);
 
 /* A new page document; returns the <content> element to fill.
@@ -42,8 +43,8 @@ xmlNodePtr view_elem(xmlNodePtr parent, const char *name);
 void view_attr(xmlNodePtr node, const char *name, const char *value);
 void view_attr_int(xmlNodePtr node, const char *name, long long value);
 
-/* Render with the page's stylesheet; appends "<!DOCTYPE html>\n" + HTML to out.
- * 0 or -1 (unknown template, transform failure: logged). */
+/* Render with the site stylesheet; appends "<!DOCTYPE html>\n" + HTML to out.
+ * 0 or -1 (no page stylesheet for the template, transform failure: logged). */
 int view_render(lyre_view *v, strbuf *out);
 /* The page document serialised as XML (tests, debugging, API reuse). */
 int view_dump_xml(lyre_view *v, strbuf *out);

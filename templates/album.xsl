@@ -2,11 +2,9 @@
 <!-- album.xsl: GET /album/N — cover, facts, and the track list (by disc when
      the album has more than one). -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
-  <xsl:apply-templates select="album"/>
+<xsl:template match="page[@template='album']/content" mode="content">
+  <xsl:apply-templates select="album" mode="album"/>
   <xsl:choose>
     <xsl:when test="tracks/track">
       <div class="actions-bar" data-js="">
@@ -44,12 +42,12 @@
                 <tr class="disc-row">
                   <th scope="rowgroup" colspan="3">Disc <xsl:value-of select="$disc"/></th>
                 </tr>
-                <xsl:apply-templates select=". | following-sibling::track[@disc = $disc]"/>
+                <xsl:apply-templates select=". | following-sibling::track[@disc = $disc]" mode="album"/>
               </tbody>
             </xsl:for-each>
           </xsl:when>
           <xsl:otherwise>
-            <tbody><xsl:apply-templates select="tracks/track"/></tbody>
+            <tbody><xsl:apply-templates select="tracks/track" mode="album"/></tbody>
           </xsl:otherwise>
         </xsl:choose>
       </table>
@@ -58,7 +56,7 @@
   </xsl:choose>
 </xsl:template>
 
-<xsl:template match="album">
+<xsl:template match="album" mode="album">
   <xsl:variable name="tint"><xsl:call-template name="tint-class"><xsl:with-param name="id" select="@id"/></xsl:call-template></xsl:variable>
   <div class="hero {$tint}">
     <div class="hero-art">
@@ -88,7 +86,7 @@
   </div>
 </xsl:template>
 
-<xsl:template match="track">
+<xsl:template match="track" mode="album">
   <xsl:variable name="album" select="/page/content/album"/>
   <tr class="track-row">
     <xsl:call-template name="track-data">

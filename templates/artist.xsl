@@ -1,11 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- artist.xsl: GET /artist/N — name, counts, albums by year, appears on. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
-  <xsl:apply-templates select="artist"/>
+<xsl:template match="page[@template='artist']/content" mode="content">
+  <xsl:apply-templates select="artist" mode="artist"/>
   <section class="shelf">
     <h2>Albums</h2>
     <xsl:choose>
@@ -33,7 +31,7 @@
   </xsl:if>
 </xsl:template>
 
-<xsl:template match="artist">
+<xsl:template match="artist" mode="artist">
   <xsl:variable name="tint"><xsl:call-template name="tint-class"><xsl:with-param name="id" select="@id"/></xsl:call-template></xsl:variable>
   <div class="hero hero-artist {$tint}">
     <div class="hero-art">

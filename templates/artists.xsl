@@ -1,10 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- artists.xsl: GET /browse — A–Z letter bar, one page of artists, pager. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
+<xsl:template match="page[@template='artists']/content" mode="content">
   <xsl:variable name="letter" select="string(letters/@current)"/>
   <div class="page-head">
     <h1>Artists</h1>
@@ -19,7 +17,7 @@
       </xsl:if>
     </p>
   </div>
-  <xsl:apply-templates select="letters"/>
+  <xsl:apply-templates select="letters" mode="artists"/>
   <xsl:choose>
     <xsl:when test="artists/artist">
       <ul class="artist-list">
@@ -32,10 +30,10 @@
       <p class="empty">No artists here yet.</p>
     </xsl:otherwise>
   </xsl:choose>
-  <xsl:apply-templates select="pager"/>
+  <xsl:apply-templates select="pager" mode="artists"/>
 </xsl:template>
 
-<xsl:template match="letters">
+<xsl:template match="letters" mode="artists">
   <nav class="letters" aria-label="Artists by letter">
     <ul>
       <li>
@@ -64,7 +62,7 @@
   </nav>
 </xsl:template>
 
-<xsl:template match="pager">
+<xsl:template match="pager" mode="artists">
   <xsl:if test="number(@pages) &gt; 1">
     <nav class="pager" aria-label="Pages">
       <xsl:choose>

@@ -1,14 +1,12 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- error.xsl: any error status, drawn in the same frame as every other page. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
-  <xsl:apply-templates select="error"/>
+<xsl:template match="page[@template='error']/content" mode="content">
+  <xsl:apply-templates select="error" mode="error"/>
 </xsl:template>
 
-<xsl:template match="error">
+<xsl:template match="error" mode="error">
   <div class="error-page">
     <xsl:if test="string(@status) != ''">
       <p class="error-status"><span class="visually-hidden">Error </span><xsl:value-of select="@status"/></p>

@@ -1,13 +1,11 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- home.xsl: GET / — catalog totals and the recently added albums. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
+<xsl:template match="page[@template='home']/content" mode="content">
   <div class="page-head">
     <h1>Listen now</h1>
-    <xsl:apply-templates select="stats"/>
+    <xsl:apply-templates select="stats" mode="home"/>
   </div>
   <section class="shelf">
     <h2>Recently added</h2>
@@ -26,7 +24,7 @@
   </section>
 </xsl:template>
 
-<xsl:template match="stats">
+<xsl:template match="stats" mode="home">
   <p class="stats">
     <a href="/browse">
       <xsl:call-template name="count">

@@ -114,8 +114,11 @@
   </html>
 </xsl:template>
 
-<!-- A page that forgot its content template shows an empty main, not raw text. -->
-<xsl:template match="content" mode="content"/>
+<!-- A page whose template attribute names no page stylesheet is a bug:
+     stop the transform, so the program answers 500 and logs it. -->
+<xsl:template match="content" mode="content">
+  <xsl:message terminate="yes">no page stylesheet for template '<xsl:value-of select="../@template"/>'</xsl:message>
+</xsl:template>
 
 <!-- "Title · Site", cut so the whole stays under the 70 characters tabs and
      search engines show (with room for escaped characters). -->

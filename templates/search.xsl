@@ -2,14 +2,12 @@
 <!-- search.xsl: GET /search?q= — results grouped by kind, or a hint when
      nothing was asked, or "No results" when nothing matched. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
-  <xsl:apply-templates select="search"/>
+<xsl:template match="page[@template='search']/content" mode="content">
+  <xsl:apply-templates select="search" mode="search"/>
 </xsl:template>
 
-<xsl:template match="search">
+<xsl:template match="search" mode="search">
   <xsl:variable name="q" select="normalize-space(@q)"/>
   <xsl:choose>
     <xsl:when test="$q = ''">
@@ -63,7 +61,7 @@
               </tr>
             </thead>
             <tbody>
-              <xsl:apply-templates select="tracks/track"/>
+              <xsl:apply-templates select="tracks/track" mode="search"/>
             </tbody>
           </table>
         </section>
@@ -72,7 +70,7 @@
   </xsl:choose>
 </xsl:template>
 
-<xsl:template match="track">
+<xsl:template match="track" mode="search">
   <tr class="track-row">
     <xsl:call-template name="track-data">
       <xsl:with-param name="id" select="@id"/>

@@ -1,14 +1,12 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- track.xsl: GET /track/N — one song: credits, album, position, length. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-<xsl:import href="layout.xsl"/>
-<xsl:output method="html" encoding="UTF-8" indent="no"/>
 
-<xsl:template match="content" mode="content">
-  <xsl:apply-templates select="track"/>
+<xsl:template match="page[@template='track']/content" mode="content">
+  <xsl:apply-templates select="track" mode="track"/>
 </xsl:template>
 
-<xsl:template match="track">
+<xsl:template match="track" mode="track">
   <xsl:variable name="tint"><xsl:call-template name="tint-class"><xsl:with-param name="id" select="album/@id"/></xsl:call-template></xsl:variable>
   <div class="hero {$tint}">
     <div class="hero-art">

@@ -16,10 +16,6 @@ static const lyre_route routes[] = {
     { NULL, NULL, 0, NULL },
 };
 
-static const char *const stylesheets[] = {
-    "home", "artists", "artist", "album", "track", "search", NULL,
-};
-
 const char *format_duration(arena *a, long long ms)
 {
     if (ms < 0)
@@ -67,6 +63,6 @@ xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name)
 
 int main(int argc, char **argv)
 {
-    static const lyre_app app = { "lyre-catalog", routes, stylesheets };
+    static const lyre_app app = { "lyre-catalog", routes };
     return app_main(&app, argc, argv);
 }

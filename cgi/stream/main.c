@@ -9,10 +9,8 @@ static const lyre_route routes[] = {
 };
 
 /* Only error pages are HTML here. */
-static const char *const stylesheets[] = { NULL };
-
 int main(int argc, char **argv)
 {
-    static const lyre_app app = { "lyre-stream", routes, stylesheets };
+    static const lyre_app app = { "lyre-stream", routes };
     return app_main(&app, argc, argv);
 }

@@ -29,14 +29,15 @@ static void setup(void)
         "<xsl:output method='html' encoding='UTF-8'/>"
         "<xsl:template match='/'><html lang='en'><head><title><xsl:value-of select='page/meta/title'/>"
         "</title></head><body><main><xsl:apply-templates select='page/content' mode='content'/></main>"
-        "</body></html></xsl:template></xsl:stylesheet>");
-    write_file("item.xsl",
+        "</body></html></xsl:template>"
+        "<xsl:template match='content' mode='content'>"
+        "<xsl:message terminate='yes'>no page</xsl:message></xsl:template></xsl:stylesheet>");
+    write_file("site.xsl",
         "<xsl:stylesheet version='1.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform'>"
         "<xsl:import href='layout.xsl'/>"
-        "<xsl:template match='content' mode='content'><p title='{item/@note}'>"
+        "<xsl:template match=\"page[@template='item']/content\" mode='content'><p title='{item/@note}'>"
         "<xsl:value-of select='item'/></p></xsl:template></xsl:stylesheet>");
-    const char *names[] = { "item", NULL };
-    ck_assert_int_eq(view_init(dir, names), 0);
+    ck_assert_int_eq(view_init(dir), 0);
 }
 
 static void teardown(void)
@@ -45,7 +46,7 @@ static void teardown(void)
     char path[256];
     snprintf(path, sizeof path, "%s/layout.xsl", dir);
     unlink(path);
-    snprintf(path, sizeof path, "%s/item.xsl", dir);
+    snprintf(path, sizeof path, "%s/site.xsl", dir);
     unlink(path);
     rmdir(dir);
 }
@@ -106,9 +107,7 @@ END_TEST
 
 START_TEST(project_templates_compile)
 {
-    view_shutdown();
-    const char *names[] = { "error", "home", "artists", "artist", "album", "track", "search", NULL };
-    ck_assert_int_eq(view_init(LYRE_TEST_SRCDIR "/templates", names), 0);
+    ck_assert_int_eq(view_init(LYRE_TEST_SRCDIR "/templates"), 0);
     lyre_view *v = view_new("error", "Not found");
     xmlNodePtr e = view_elem(view_content(v), "error");
     view_attr_int(e, "status", 404);
