@@ -257,6 +257,8 @@ suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite database-down bash "$LYRE_ROOT/tests/integration/db-down.sh" "lighttpd=$LIGHTTPD_URL" "apache=$APACHE_URL"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
+# Last: it ingests (and then deletes) its own fixtures, so the pages above never see them.
+suite ingest env LYRE_CONF="$INST/lyre.conf" LYRE_BUILD="$BUILD" bash "$LYRE_ROOT/tests/integration/ingest.sh"
 
 teardown
 sanitizer_reports "$INST/asan" lighttpd
