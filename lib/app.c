@@ -16,6 +16,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
+#include "pagecache.h"
 
 extern char **environ;
 
@@ -86,6 +87,79 @@ int route_match(const char *pattern, const char *path, const char **args, size_t
     return 1;
 }
 
+/* ------------------------------------------------------------ page cache */
+
+static pagecache *page_cache;
+static struct {
+    uint64_t version;       /* 0: unknown (no caching) */
+    struct timespec checked;
+    int checked_once;
+} catalog_state;
+
+static long ms_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000L + (now.tv_nsec - t->tv_nsec) / 1000000L;
+}
+
+/* The catalog version, reread at most every cache.revalidate_ms; 0 when it
+ * cannot be read (then nothing is cached or served from the cache). */
+static uint64_t catalog_version(lyre_req *req)
+{
+    if (catalog_state.checked_once && ms_since(&catalog_state.checked) < req->cfg->cache_revalidate_ms)
+        return catalog_state.version;
+    db_result r;
+    db_status st = db_query(req->db, req->a, &r, "SELECT version FROM catalog_state WHERE id = 1", "");
+    catalog_state.version = (st == DB_OK && r.nrows == 1) ? (uint64_t)db_cell_ll(&r, 0, 0, 0) : 0;
+    clock_gettime(CLOCK_MONOTONIC, &catalog_state.checked);
+    catalog_state.checked_once = 1;
+    return catalog_state.version;
+}
+
+static int etag_matches(const lyre_req *req, const char *etag)
+{
+    const char *inm = http_header(req, "If-None-Match");
+    return inm && (strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL);
+}
+
+static void answer_with_etag(lyre_req *req, const char *etag)
+{
+    http_set_header(req, "ETag", etag);
+    /* Browsers keep the page but ask again each time; a 304 is cheap. */
+    http_set_header(req, "Cache-Control", "no-cache");
+    if (etag_matches(req, etag)) {
+        req->status = 304;
+        sb_reset(&req->body_out);
+    }
+}
+
+/* Serve r from the cache, or run it and keep what it rendered. */
+static lyre_err cached_call(const lyre_route *r, lyre_req *req)
+{
+    uint64_t version = page_cache ? catalog_version(req) : 0;
+    if (version == 0)
+        return r->handler(req);
+    const pagecache_entry *e = pagecache_get(page_cache, req->uri, version);
+    if (e) {
+        sb_reset(&req->body_out);
+        sb_add(&req->body_out, e->body, e->len);
+        req->content_type = arena_strdup(req->a, e->content_type);
+        req->status = 200;
+        answer_with_etag(req, arena_strdup(req->a, e->etag));
+        return LYRE_OK;
+    }
+    lyre_err err = r->handler(req);
+    if (err == LYRE_OK && req->status == 200) {
+        pagecache_put(page_cache, req->uri, version, req->content_type, req->body_out.buf,
+                      req->body_out.len);
+        e = pagecache_get(page_cache, req->uri, version);
+        if (e)
+            answer_with_etag(req, arena_strdup(req->a, e->etag));
+    }
+    return err;
+}
+
 static int method_matches(const char *route_method, const char *method)
 {
     if (strcmp(route_method, method) == 0)
@@ -108,7 +182,7 @@ static lyre_err dispatch(const lyre_app *app, lyre_req *req)
             continue;
         }
         req->route_nargs = nargs;
-        err = r->handler(req);
+        err = (r->flags & ROUTE_CACHE) ? cached_call(r, req) : r->handler(req);
         goto cleanup;
     }
     if (path_known) {
@@ -356,6 +430,8 @@ int app_main(const lyre_app *app, int argc, char **argv)
         return rc;
     }
     lyre_db *db = db_new(&cfg);
+    if (cfg.cache_max_bytes > 0)
+        page_cache = pagecache_new((size_t)cfg.cache_max_bytes);
     arena a;
     arena_init(&a, 64 * 1024);
     lyre_req req;
@@ -398,6 +474,9 @@ int app_main(const lyre_app *app, int argc, char **argv)
                 config_free(&cfg);
                 cfg = fresh;
                 db = db_new(&cfg);
+                /* New stylesheets render differently: start the cache afresh. */
+                pagecache_free(page_cache);
+                page_cache = cfg.cache_max_bytes > 0 ? pagecache_new((size_t)cfg.cache_max_bytes) : NULL;
                 log_info("configuration and stylesheets reloaded");
             } else {
                 config_free(&fresh);
@@ -435,6 +514,8 @@ cleanup:
     http_req_free(&req);
     arena_free(&a);
     db_free(db);
+    pagecache_free(page_cache);
+    page_cache = NULL;
     view_shutdown();
     config_free(&cfg);
     xsltCleanupGlobals();

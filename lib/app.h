@@ -24,6 +24,8 @@ enum route_flags {
     ROUTE_NONE = 0,
     ROUTE_LOGIN = 1 << 0,   /* needs a signed-in user (Accounts issue) */
     ROUTE_CSRF = 1 << 1,    /* state-changing: needs a valid CSRF token */
+    ROUTE_CACHE = 1 << 2,   /* the page depends only on the URI and the catalog:
+                               kept in the worker's page cache (lib/pagecache.h) */
 };
 
 /* One row of a program's route table.  pattern is a path where "{}" matches

@@ -81,6 +81,10 @@ static const setting settings[] = {
       "error, warn, info or debug" },
 
     INT("catalog.page_size", page_size, 50, 1, 500, "items per catalog page"),
+    INT("cache.max_bytes", cache_max_bytes, 2097152, 0, 1073741824,
+        "bytes of rendered pages each worker keeps (0 turns the page cache off)"),
+    INT("cache.revalidate_ms", cache_revalidate_ms, 1000, 0, 60000,
+        "milliseconds between checks of the catalog version (how stale a page may be)"),
     INT("catalog.search_limit", search_limit, 20, 1, 200, "results per search section"),
 
     INT("stream.public", stream_public, 1, 0, 1, "1: anyone may listen without signing in"),

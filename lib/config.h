@@ -40,6 +40,10 @@ typedef struct lyre_config {
     char *migrations_dir;       /* paths.migrations */
     char *media_dir;            /* paths.media */
 
+    /* cache */
+    int cache_max_bytes;        /* cache.max_bytes: rendered pages kept per worker (0 = off) */
+    int cache_revalidate_ms;    /* cache.revalidate_ms: how often a worker rereads the catalog version */
+
     /* log */
     int log_level;              /* log.level: "error" | "warn" | "info" | "debug" */
 

@@ -1,39 +1,26 @@
 /* home.c — GET /: catalog counts and the recently added albums. */
 #include "catalog.h"
 
-#include <time.h>
-
 #define RECENT_ALBUMS 24
-#define STATS_TTL_SECONDS 30
 
-/* Counting 100k rows on every visit is wasted work; a worker keeps the
- * counts for a short while (they only feed a line of text). */
-static struct {
-    time_t at;
-    long long artists, albums, tracks;
-} stats_cache;
-
-static lyre_err load_stats(lyre_req *req)
+static lyre_err load_stats(lyre_req *req, long long *artists, long long *albums, long long *tracks)
 {
-    time_t now = time(NULL);
-    if (stats_cache.at && now - stats_cache.at < STATS_TTL_SECONDS)
-        return LYRE_OK;
     db_result r;
     db_status st = db_query(req->db, req->a, &r,
         "SELECT (SELECT COUNT(*) FROM artists), (SELECT COUNT(*) FROM albums), "
         "(SELECT COUNT(*) FROM tracks WHERE available = 1)", "");
     if (st != DB_OK)
         return db_status_to_err(st);
-    stats_cache.artists = db_cell_ll(&r, 0, 0, 0);
-    stats_cache.albums = db_cell_ll(&r, 0, 1, 0);
-    stats_cache.tracks = db_cell_ll(&r, 0, 2, 0);
-    stats_cache.at = now;
+    *artists = db_cell_ll(&r, 0, 0, 0);
+    *albums = db_cell_ll(&r, 0, 1, 0);
+    *tracks = db_cell_ll(&r, 0, 2, 0);
     return LYRE_OK;
 }
 
 lyre_err page_home(lyre_req *req)
 {
-    lyre_err err = load_stats(req);
+    long long artists = 0, albums = 0, tracks = 0;
+    lyre_err err = load_stats(req, &artists, &albums, &tracks);
     if (err != LYRE_OK)
         return err;
     db_result r;
@@ -48,9 +35,9 @@ lyre_err page_home(lyre_req *req)
     lyre_view *v = view_new("home", NULL);
     xmlNodePtr content = view_content(v);
     xmlNodePtr stats = view_elem(content, "stats");
-    view_int(stats, "artists", stats_cache.artists);
-    view_int(stats, "albums", stats_cache.albums);
-    view_int(stats, "tracks", stats_cache.tracks);
+    view_int(stats, "artists", artists);
+    view_int(stats, "albums", albums);
+    view_int(stats, "tracks", tracks);
     xmlNodePtr recent = view_elem(content, "recent");
     for (size_t i = 0; i < r.nrows; i++) {
         xmlNodePtr al = view_elem(recent, "album");

@@ -7,12 +7,12 @@
 #include <string.h>
 
 static const lyre_route routes[] = {
-    { "GET", "/",            ROUTE_NONE, page_home },
-    { "GET", "/browse",      ROUTE_NONE, page_artists },
-    { "GET", "/artist/{}",   ROUTE_NONE, page_artist },
-    { "GET", "/album/{}",    ROUTE_NONE, page_album },
-    { "GET", "/track/{}",    ROUTE_NONE, page_track },
-    { "GET", "/search",      ROUTE_NONE, page_search },
+    { "GET", "/",            ROUTE_CACHE, page_home },
+    { "GET", "/browse",      ROUTE_CACHE, page_artists },
+    { "GET", "/artist/{}",   ROUTE_CACHE, page_artist },
+    { "GET", "/album/{}",    ROUTE_CACHE, page_album },
+    { "GET", "/track/{}",    ROUTE_CACHE, page_track },
+    { "GET", "/search",      ROUTE_CACHE, page_search },
     { NULL, NULL, 0, NULL },
 };
 

@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(sr, suite_crypto());
     srunner_add_suite(sr, suite_mp3());
     srunner_add_suite(sr, suite_sortkey());
+    srunner_add_suite(sr, suite_pagecache());
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

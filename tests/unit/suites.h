@@ -13,4 +13,5 @@ Suite *suite_view(void);
 Suite *suite_crypto(void);
 Suite *suite_mp3(void);
 Suite *suite_sortkey(void);
+Suite *suite_pagecache(void);
 #endif

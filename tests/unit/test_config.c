@@ -247,8 +247,8 @@ END_TEST
 
 START_TEST(test_unknown_group)
 {
-    ck_assert_int_eq(load_text(REQUIRED "\ncache: { size = 5; };\n"), -1);
-    assert_error_at(3, "setting 'cache' is unknown");
+    ck_assert_int_eq(load_text(REQUIRED "\ngossip: { size = 5; };\n"), -1);
+    assert_error_at(3, "setting 'gossip' is unknown");
 }
 END_TEST
 
