@@ -50,24 +50,28 @@ lyre_err page_search(lyre_req *req)
     long long limit = req->cfg->search_limit;
     db_result artists = {0}, albums = {0}, tracks = {0};
     if (match) {
+        /* Rank ids alone, then join the few that are shown: joining every
+         * match before sorting cost twice as much for a common prefix. */
         db_status st = db_query(req->db, req->a, &artists,
             "SELECT id, name FROM artists WHERE MATCH(name) AGAINST (? IN BOOLEAN MODE) "
             "ORDER BY MATCH(name) AGAINST (? IN BOOLEAN MODE) DESC, id LIMIT ?",
             "ssi", match, match, limit);
         if (st == DB_OK)
             st = db_query(req->db, req->a, &albums,
-                "SELECT al.id, al.title, al.year, ar.id, ar.name, aw.sha256 FROM albums al "
-                "JOIN artists ar ON ar.id = al.album_artist_id "
-                "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
-                "WHERE MATCH(al.title) AGAINST (? IN BOOLEAN MODE) "
-                "ORDER BY MATCH(al.title) AGAINST (? IN BOOLEAN MODE) DESC, al.id LIMIT ?",
+                "SELECT al.id, al.title, al.year, ar.id, ar.name, aw.sha256 FROM "
+                "(SELECT id, MATCH(title) AGAINST (? IN BOOLEAN MODE) AS score FROM albums "
+                " WHERE MATCH(title) AGAINST (? IN BOOLEAN MODE) ORDER BY score DESC, id LIMIT ?) m "
+                "JOIN albums al ON al.id = m.id JOIN artists ar ON ar.id = al.album_artist_id "
+                "LEFT JOIN artwork aw ON aw.id = al.artwork_id ORDER BY m.score DESC, m.id",
                 "ssi", match, match, limit);
         if (st == DB_OK)
             st = db_query(req->db, req->a, &tracks,
-                "SELECT t.id, t.title, t.duration_ms, al.id, al.title, ar.id, ar.name FROM tracks t "
-                "JOIN albums al ON al.id = t.album_id JOIN artists ar ON ar.id = al.album_artist_id "
-                "WHERE MATCH(t.title) AGAINST (? IN BOOLEAN MODE) AND t.available = 1 "
-                "ORDER BY MATCH(t.title) AGAINST (? IN BOOLEAN MODE) DESC, t.id LIMIT ?",
+                "SELECT t.id, t.title, t.duration_ms, al.id, al.title, ar.id, ar.name FROM "
+                "(SELECT id, MATCH(title) AGAINST (? IN BOOLEAN MODE) AS score FROM tracks "
+                " WHERE MATCH(title) AGAINST (? IN BOOLEAN MODE) AND available = 1 "
+                " ORDER BY score DESC, id LIMIT ?) m "
+                "JOIN tracks t ON t.id = m.id JOIN albums al ON al.id = t.album_id "
+                "JOIN artists ar ON ar.id = al.album_artist_id ORDER BY m.score DESC, m.id",
                 "ssi", match, match, limit);
         if (st != DB_OK)
             return db_status_to_err(st);

@@ -28,6 +28,9 @@ if ! bash "$DB_SERVER" stop "$INST" >"$T_TMP/db.out" 2>&1; then
     finish
     exit 1
 fi
+# A worker rereads the catalog version every cache.revalidate_ms (1000 by default) and
+# until then may answer from its page cache; past that, every page must say 503.
+sleep 1.2
 for server in "$@"; do
     LABEL=${server%%=*}
     base=${server#*=}
