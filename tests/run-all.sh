@@ -254,6 +254,8 @@ suite apache bash "$LYRE_ROOT/tests/integration/pages.sh" apache "$APACHE_URL"
 suite stream-lighttpd bash "$LYRE_ROOT/tests/integration/stream.sh" lighttpd "$LIGHTTPD_URL" redirect
 suite stream-apache bash "$LYRE_ROOT/tests/integration/stream.sh" apache "$APACHE_URL" x-sendfile
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
+suite cache-lighttpd bash "$LYRE_ROOT/tests/integration/cache.sh" lighttpd "$LIGHTTPD_URL"
+suite cache-apache bash "$LYRE_ROOT/tests/integration/cache.sh" apache "$APACHE_URL"
 suite database-down bash "$LYRE_ROOT/tests/integration/db-down.sh" "lighttpd=$LIGHTTPD_URL" "apache=$APACHE_URL"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
