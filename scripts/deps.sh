@@ -10,8 +10,10 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
   libconfig-dev check
   mariadb-server mariadb-client lighttpd lighttpd-modules-lua apache2 libapache2-mod-fcgid
   libapache2-mod-xsendfile
-  curl wrk xsltproc libxml2-utils chromium ffmpeg openssl sox lame
-  wesnoth-music"
+  curl wrk xsltproc libxml2-utils chromium ffmpeg openssl sox lame"
+# The demo library (about 300 MB to download): only `deps.sh --demo` (./lyrectl up) wants it;
+# the tests make their own audio.
+[ "${1:-}" = "--demo" ] && PACKAGES="$PACKAGES wesnoth-music"
 
 # Node >= 18 runs playwright-core and html-validate.  A newer node from elsewhere (with its
 # own npm) is kept: Debian's nodejs/npm would downgrade or conflict with it.
