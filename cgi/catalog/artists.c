@@ -143,15 +143,8 @@ lyre_err page_artist(lyre_req *req)
     }
     if (appears.nrows) {
         xmlNodePtr ap = view_elem(content, "appears-on");
-        for (size_t i = 0; i < appears.nrows; i++) {
-            xmlNodePtr al = view_elem(ap, "album");
-            view_attr(al, "id", db_cell(&appears, i, 0));
-            view_text(al, "title", db_cell(&appears, i, 1));
-            add_artist_ref(al, db_cell(&appears, i, 3), db_cell(&appears, i, 4));
-            if (db_cell(&appears, i, 2))
-                view_text(al, "year", db_cell(&appears, i, 2));
-            add_cover(req, al, db_cell(&appears, i, 5));
-        }
+        for (size_t i = 0; i < appears.nrows; i++)
+            add_album_row(req, ap, &appears, i);
     }
     return app_render(req, v);
 }

@@ -19,6 +19,9 @@ const char *format_total(arena *a, long long ms);
 xmlNodePtr add_duration(lyre_req *req, xmlNodePtr parent, const char *name, const char *ms_text);
 /* <cover>/art/aa/<sha>-300.jpg</cover> when the album has artwork (sha may be NULL). */
 void add_cover(lyre_req *req, xmlNodePtr parent, const char *artwork_sha256);
+/* <album id><title/><artist id/><year/><cover/></album> from row of r, whose columns are
+ * (album id, title, year, album artist id, album artist name, artwork sha256). */
+xmlNodePtr add_album_row(lyre_req *req, xmlNodePtr parent, const db_result *r, size_t row);
 /* <artist id="…">name</artist> */
 xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name);
 

@@ -39,14 +39,7 @@ lyre_err page_home(lyre_req *req)
     view_int(stats, "albums", albums);
     view_int(stats, "tracks", tracks);
     xmlNodePtr recent = view_elem(content, "recent");
-    for (size_t i = 0; i < r.nrows; i++) {
-        xmlNodePtr al = view_elem(recent, "album");
-        view_attr(al, "id", db_cell(&r, i, 0));
-        view_text(al, "title", db_cell(&r, i, 1));
-        add_artist_ref(al, db_cell(&r, i, 3), db_cell(&r, i, 4));
-        if (db_cell(&r, i, 2))
-            view_text(al, "year", db_cell(&r, i, 2));
-        add_cover(req, al, db_cell(&r, i, 5));
-    }
+    for (size_t i = 0; i < r.nrows; i++)
+        add_album_row(req, recent, &r, i);
     return app_render(req, v);
 }

@@ -54,6 +54,18 @@ void add_cover(lyre_req *req, xmlNodePtr parent, const char *sha)
     view_text(parent, "cover", arena_printf(req->a, "/art/%.2s/%s-300.jpg", sha, sha));
 }
 
+xmlNodePtr add_album_row(lyre_req *req, xmlNodePtr parent, const db_result *r, size_t row)
+{
+    xmlNodePtr al = view_elem(parent, "album");
+    view_attr(al, "id", db_cell(r, row, 0));
+    view_text(al, "title", db_cell(r, row, 1));
+    add_artist_ref(al, db_cell(r, row, 3), db_cell(r, row, 4));
+    if (db_cell(r, row, 2))
+        view_text(al, "year", db_cell(r, row, 2));
+    add_cover(req, al, db_cell(r, row, 5));
+    return al;
+}
+
 xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name)
 {
     xmlNodePtr n = view_text(parent, "artist", name);

@@ -91,15 +91,8 @@ lyre_err page_search(lyre_req *req)
     }
     if (albums.nrows) {
         xmlNodePtr list = view_elem(s, "albums");
-        for (size_t i = 0; i < albums.nrows; i++) {
-            xmlNodePtr al = view_elem(list, "album");
-            view_attr(al, "id", db_cell(&albums, i, 0));
-            view_text(al, "title", db_cell(&albums, i, 1));
-            add_artist_ref(al, db_cell(&albums, i, 3), db_cell(&albums, i, 4));
-            if (db_cell(&albums, i, 2))
-                view_text(al, "year", db_cell(&albums, i, 2));
-            add_cover(req, al, db_cell(&albums, i, 5));
-        }
+        for (size_t i = 0; i < albums.nrows; i++)
+            add_album_row(req, list, &albums, i);
     }
     if (tracks.nrows) {
         xmlNodePtr list = view_elem(s, "tracks");
