@@ -145,7 +145,58 @@ typedef struct album_key {
     const char *artwork_id;
     int compilation;
     const char *mbid;
+    int artist_from_tag;       /* the album artist came from a tag (or a compilation flag) */
+    const char *dir;           /* the source file's folder, with a trailing '/' */
 } album_key;
+
+/* Folder albums.  Files of one album sit in one folder, but their tags are not
+ * always complete: some carry an album-artist tag, some only an artist (Debian's
+ * wesnoth-music is like that).  Grouping by (album artist, title) alone then
+ * splits the album in as many pieces as there are artists.  So, among albums with
+ * the same title that already hold a track from the same folder:
+ *  - a file without an album-artist tag joins the one whose artist came from a tag;
+ *  - a file with one adopts those whose artist was only inferred (their tracks move
+ *    to the first, which takes the tagged artist; the others, emptied, are removed).
+ * Albums with a MusicBrainz id are never merged this way.  The result does not
+ * depend on the order files are ingested in. */
+static db_status folder_albums(lyre_db *db, arena *a, const album_key *k, int from_tag, db_result *r)
+{
+    unsigned long long dlen = strlen(k->dir);
+    return db_query(db, a, r,
+        "SELECT DISTINCT al.id FROM albums al JOIN tracks tr ON tr.album_id = al.id"
+        " JOIN media_sources ms ON ms.track_id = tr.id AND ms.status = 'ok'"
+        " WHERE al.title = ? AND al.mbid IS NULL AND al.album_artist_from_tag = ?"
+        " AND LEFT(ms.path, ?) = ? AND LOCATE('/', ms.path, ? + 1) = 0 ORDER BY al.id",
+        "suusu", k->title, (unsigned long long)from_tag, dlen, k->dir, dlen);
+}
+
+/* "/music/x/a.ogg" -> "/music/x/" */
+static const char *folder_of(arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? arena_strndup(a, path, (size_t)(slash - path) + 1) : "";
+}
+
+static int adopt_folder_albums(lyre_db *db, arena *a, const album_key *k, unsigned long long *id, strbuf *err)
+{
+    db_result r;
+    if (folder_albums(db, a, k, 0, &r) != DB_OK)
+        return fail(err, db, "albums");
+    if (r.nrows == 0)
+        return 0;
+    *id = (unsigned long long)db_cell_ll(&r, 0, 0, 0);
+    if (db_exec(db, NULL, NULL, "UPDATE albums SET album_artist_id = ?, album_artist_from_tag = 1 WHERE id = ?",
+                "uu", k->artist_id, *id) != DB_OK)
+        return fail(err, db, "albums");
+    for (size_t i = 1; i < r.nrows; i++) {
+        unsigned long long other = (unsigned long long)db_cell_ll(&r, i, 0, 0);
+        if (db_exec(db, NULL, NULL, "UPDATE tracks SET album_id = ? WHERE album_id = ?", "uu", *id, other) != DB_OK
+            || db_exec(db, NULL, NULL, "DELETE FROM albums WHERE id = ? AND NOT EXISTS"
+                       " (SELECT 1 FROM tracks WHERE album_id = ?)", "uu", other, other) != DB_OK)
+            return fail(err, db, "albums");
+    }
+    return 0;
+}
 
 static int album_id(lyre_db *db, arena *a, const album_key *k, unsigned long long *id, strbuf *err)
 {
@@ -163,6 +214,17 @@ static int album_id(lyre_db *db, arena *a, const album_key *k, unsigned long lon
         if (r.nrows > 0 && (mbid == NULL || db_cell(&r, 0, 1) == NULL))
             *id = (unsigned long long)db_cell_ll(&r, 0, 0, 0);
     }
+    if (*id == 0 && mbid == NULL) {
+        if (k->artist_from_tag) {
+            if (adopt_folder_albums(db, a, k, id, err) != 0)
+                return -1;
+        } else {
+            if (folder_albums(db, a, k, 1, &r) != DB_OK)
+                return fail(err, db, "albums");
+            if (r.nrows > 0)
+                *id = (unsigned long long)db_cell_ll(&r, 0, 0, 0);
+        }
+    }
     if (*id != 0) {
         /* What the album did not know yet, it learns from this track. */
         if (db_exec(db, NULL, NULL, "UPDATE albums SET year = COALESCE(year, ?), genre_id = COALESCE(genre_id, ?),"
@@ -173,8 +235,9 @@ static int album_id(lyre_db *db, arena *a, const album_key *k, unsigned long lon
         return 0;
     }
     if (db_exec(db, NULL, &insert_id, "INSERT INTO albums (title, album_artist_id, year, genre_id, artwork_id,"
-                " is_compilation, mbid) VALUES (?, ?, ?, ?, ?, ?, ?)", "susssus", k->title, k->artist_id, k->year,
-                k->genre_id, k->artwork_id, (unsigned long long)k->compilation, mbid) != DB_OK)
+                " is_compilation, mbid, album_artist_from_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "susssusu",
+                k->title, k->artist_id, k->year, k->genre_id, k->artwork_id, (unsigned long long)k->compilation,
+                mbid, (unsigned long long)k->artist_from_tag) != DB_OK)
         return fail(err, db, "new album");
     *id = insert_id;
     return 0;
@@ -311,6 +374,8 @@ int upsert_track(lyre_db *db, arena *a, const track_rows *t, unsigned long long 
     ak.artwork_id = opt_uint(a, art);
     ak.compilation = compilation;
     ak.mbid = g->mb_album_id;
+    ak.artist_from_tag = g->album_artist != NULL || compilation;
+    ak.dir = folder_of(a, t->path);
     if (album_id(db, a, &ak, &album, err) != 0
         || save_track(db, a, t, album, ak.genre_id, ak.artwork_id, &track, err) != 0)
         goto cleanup;
