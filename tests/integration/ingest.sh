@@ -468,6 +468,39 @@ run_ingest "$LIB/formats"
 check "ingest: files outside the given path are not vanished" expect_eq "vanished" \
     "$(sql "SELECT COUNT(*) FROM media_sources WHERE path LIKE '$T_TMP/%' AND status = 'vanished'")" 1
 
+# ---------------------------------------------------------------- folder albums
+# One folder, one album title, and only some files say who the album artist is (Debian's
+# wesnoth-music is like that): the files end up in one album under the tagged album
+# artist, whatever order they are ingested in.
+GA="$PFX Gathered Album"
+gathered() {   # FILE TITLE ARTIST [ALBUM ARTIST]
+    local extra=()
+    [ -z "${4:-}" ] || extra=(-metadata "album_artist=$4")
+    ffmpeg -v error -y -i "$T_TMP/s3.0.wav" -t 1.5 -c:a libvorbis -q:a 2 -metadata "title=$2" \
+        -metadata "artist=$3" -metadata "album=$GA" "${extra[@]}" "$LIB/gathered/$1"
+}
+albums_of_ga() { sql "SELECT COUNT(*) FROM albums WHERE title = '$GA'"; }
+tracks_of_ga() { sql "SELECT COUNT(*) FROM tracks t JOIN albums al ON al.id = t.album_id WHERE al.title = '$GA'"; }
+mkdir -p "$LIB/gathered"
+gathered one.ogg "Untagged One" "$PFX Player One"
+gathered two.ogg "Untagged Two" "$PFX Player Two"
+run_ingest "$LIB/gathered"
+check "ingest: untagged files of two artists: one album each, for now" expect_eq "albums" "$(albums_of_ga)" 2
+gathered three.ogg "Tagged Three" "$PFX Player One" "$PFX Orchestra"
+run_ingest "$LIB/gathered"
+check "ingest: a file with an album-artist tag gathers its folder's album" expect_eq "albums" "$(albums_of_ga)" 1
+check "ingest: the gathered album has the tagged album artist" expect_eq "album artist" \
+    "$(sql "SELECT ar.name FROM albums al JOIN artists ar ON ar.id = al.album_artist_id WHERE al.title = '$GA'")" \
+    "$PFX Orchestra"
+check "ingest: the gathered album holds all three tracks" expect_eq "tracks" "$(tracks_of_ga)" 3
+gathered four.ogg "Untagged Four" "$PFX Player Four"
+run_ingest "$LIB/gathered"
+check "ingest: a later untagged file joins the folder's album" expect_eq "albums/tracks" \
+    "$(albums_of_ga)/$(tracks_of_ga)" "1/4"
+check "ingest: each track keeps its own artist" expect_eq "credits" \
+    "$(sql "SELECT COUNT(DISTINCT ta.artist_id) FROM track_artists ta JOIN tracks t ON t.id = ta.track_id
+            JOIN albums al ON al.id = t.album_id WHERE al.title = '$GA'")" 3
+
 check "ingest: no temporary file left at the end" \
     expect_eq "temporary files" "$(find "$MEDIA" -name '.tmp-*' | wc -l)" 0
 [ "$FIRST_RC" = 1 ] || cat "$ERR"
