@@ -21,6 +21,7 @@
 set -euo pipefail
 LYRE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$LYRE_ROOT/scripts/lib.sh"
+. "$LYRE_ROOT/scripts/build.sh"
 . "$LYRE_ROOT/scripts/instance.sh"
 
 INST="$LYRE_VAR/bench-media"
@@ -39,11 +40,8 @@ for tool in sox soxi lame mariadb; do
     command -v "$tool" >/dev/null || die "$tool is missing (apt-get install sox lame mariadb-client)"
 done
 
-say "building an optimised tree in build-bench/"
-[ -x "$LYRE_ROOT/configure" ] || run_logged "$LOG" sh -c "cd '$LYRE_ROOT' && autoreconf -fi"
-mkdir -p "$BUILD"
-[ -f "$BUILD/Makefile" ] || run_logged "$LOG" sh -c "cd '$BUILD' && '$LYRE_ROOT/configure' CFLAGS='-O2 -g'"
-run_logged "$LOG" make -C "$BUILD" -j2 tools/lyre-admin tools/lyre-ingest
+# An optimised tree (no sanitizers) through the one build function of lyrectl.
+build_tree "$BUILD" "$LOG" CFLAGS="-O2 -g" || die "the build failed (see $LOG)"
 INGEST="$BUILD/tools/lyre-ingest"
 
 cleanup() {

@@ -18,6 +18,7 @@
 set -euo pipefail
 LYRE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$LYRE_ROOT/scripts/lib.sh"
+. "$LYRE_ROOT/scripts/build.sh"
 . "$LYRE_ROOT/scripts/instance.sh"
 
 SECS=${1:-15}
@@ -31,11 +32,8 @@ mkdir -p "$INST"
 
 command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk (or run ./lyrectl up first)"
 
-say "building an optimised tree in build-bench/"
-[ -x "$LYRE_ROOT/configure" ] || run_logged "$LOG" sh -c "cd '$LYRE_ROOT' && autoreconf -fi"
-mkdir -p "$BUILD"
-[ -f "$BUILD/Makefile" ] || run_logged "$LOG" sh -c "cd '$BUILD' && '$LYRE_ROOT/configure' CFLAGS='-O2 -g'"
-run_logged "$LOG" make -C "$BUILD" -j2 cgi/lyre-catalog cgi/lyre-stream tools/lyre-admin bench/lyre-bare
+# An optimised tree (no sanitizers) through the one build function of lyrectl.
+build_tree "$BUILD" "$LOG" CFLAGS="-O2 -g" || die "the build failed (see $LOG)"
 
 cleanup() {
     lighttpd_stop "$INST" || true

@@ -26,6 +26,7 @@
 set -euo pipefail
 LYRE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$LYRE_ROOT/scripts/lib.sh"
+. "$LYRE_ROOT/scripts/build.sh"
 . "$LYRE_ROOT/scripts/instance.sh"
 
 SECS=${1:-15}
@@ -46,11 +47,8 @@ for tool in wrk curl sox mariadb; do
     command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
 done
 
-say "building an optimised tree in build-bench/"
-[ -x "$LYRE_ROOT/configure" ] || run_logged "$LOG" sh -c "cd '$LYRE_ROOT' && autoreconf -fi"
-mkdir -p "$BUILD"
-[ -f "$BUILD/Makefile" ] || run_logged "$LOG" sh -c "cd '$BUILD' && '$LYRE_ROOT/configure' CFLAGS='-O2 -g'"
-run_logged "$LOG" make -C "$BUILD" -j2 cgi/lyre-catalog cgi/lyre-stream tools/lyre-admin tools/lyre-ingest
+# An optimised tree (no sanitizers) through the one build function of lyrectl.
+build_tree "$BUILD" "$LOG" CFLAGS="-O2 -g" || die "the build failed (see $LOG)"
 
 LOADPID=""
 cleanup() {

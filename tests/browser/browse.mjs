@@ -5,7 +5,7 @@
 // Prints one TAP-like line per check; exits 1 when one fails.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { harness, launchChromium } from "./harness.mjs";
 
 const [base, shots] = process.argv.slice(2);
 if (!base || !shots) {
@@ -14,30 +14,10 @@ if (!base || !shots) {
 }
 mkdirSync(shots, { recursive: true });
 
-let failed = 0;
-function report(ok, name, detail) {
-  console.log(`${ok ? "ok" : "not ok"} - browser: ${name}`);
-  if (!ok) {
-    failed++;
-    if (detail) for (const line of String(detail).split("\n").slice(0, 8)) console.log(`#   ${line}`);
-  }
-}
-// step(name, fn): fn throws or returns false on failure; a thrown error is its detail.
-async function step(name, fn) {
-  try {
-    const result = await fn();
-    report(result !== false, name, result === false ? "condition not met" : "");
-  } catch (err) {
-    report(false, name, err && err.message ? err.message : err);
-  }
-}
+const t = harness("browser");
+const { step } = t;
 
-const browser = await chromium.launch({
-  executablePath: process.env.LYRE_CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
 try {
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -149,5 +129,5 @@ try {
   await browser.close();
 }
 
-console.log(`# browser: ${failed ? `${failed} failed` : "all passed"}; screenshots in ${shots}`);
-process.exit(failed ? 1 : 0);
+console.log(`# browser: ${t.failed ? `${t.failed} failed` : "all passed"}; screenshots in ${shots}`);
+process.exit(t.failed ? 1 : 0);

@@ -9,40 +9,17 @@
 // the position.  Prints one TAP-like line per check; exits 1 when one fails.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { harness, launchChromium } from "./harness.mjs";
 
 const base = (process.argv[2] || process.env.LYRE_URL || "http://127.0.0.1:8081").replace(/\/$/, "");
 const shots = process.argv[3] || process.env.LYRE_SCREENSHOTS || "/tmp";
 mkdirSync(shots, { recursive: true });
 
-let failed = 0;
-let passed = 0;
-function report(ok, name, detail) {
-  console.log(`${ok ? "ok" : "not ok"} - player: ${name}`);
-  if (ok) passed++;
-  else {
-    failed++;
-    if (detail) for (const line of String(detail).split("\n").slice(0, 8)) console.log(`#   ${line}`);
-  }
-}
-async function step(name, fn) {
-  try {
-    const result = await fn();
-    report(result !== false, name, result === false ? "condition not met" : "");
-    return result !== false;
-  } catch (err) {
-    report(false, name, err && err.message ? err.message : err);
-    return false;
-  }
-}
+const t = harness("player");
+const { report, step } = t;
 function fail(message) { throw new Error(message); }
 
-const browser = await chromium.launch({
-  executablePath: process.env.LYRE_CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
 const player = {
   time: (page) => page.evaluate(() => window.lyrePlayer.audio.currentTime),
@@ -341,5 +318,5 @@ try {
   await browser.close();
 }
 
-console.log(`# player: ${passed} passed, ${failed} failed; screenshots in ${shots}`);
-process.exit(failed ? 1 : 0);
+console.log(`# player: ${t.passed} passed, ${t.failed} failed; screenshots in ${shots}`);
+process.exit(t.failed ? 1 : 0);
