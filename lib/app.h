@@ -22,10 +22,17 @@ typedef lyre_err (*lyre_handler)(lyre_req *req);
 
 enum route_flags {
     ROUTE_NONE = 0,
-    ROUTE_LOGIN = 1 << 0,   /* needs a signed-in user (Accounts issue) */
-    ROUTE_CSRF = 1 << 1,    /* state-changing: needs a valid CSRF token */
+    ROUTE_LOGIN = 1 << 0,   /* needs a signed-in user: GET/HEAD redirect to /login?next=,
+                               other methods answer 401 */
+    ROUTE_CSRF = 1 << 1,    /* needs a valid CSRF token even on GET (every POST, PUT,
+                               PATCH and DELETE is checked anyway) */
     ROUTE_CACHE = 1 << 2,   /* the page depends only on the URI and the catalog:
-                               kept in the worker's page cache (lib/pagecache.h) */
+                               kept in the worker's page cache (lib/pagecache.h); the
+                               account area of the header is filled in per visitor */
+    ROUTE_NO_CSRF = 1 << 3, /* a POST authenticated otherwise (signed webhooks, API
+                               keys): no CSRF token expected */
+    ROUTE_ADMIN = 1 << 4,   /* signed-in admins only (403 for others) */
+    ROUTE_ARTIST = 1 << 5,  /* signed-in artists and admins only */
 };
 
 /* One row of a program's route table.  pattern is a path where "{}" matches

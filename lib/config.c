@@ -93,6 +93,32 @@ static const setting settings[] = {
     STR("stream.secret_file", stream_secret_file, "/var/lib/lyre/stream-secret", 0, check_nonempty,
         "file holding the key that signs /media/ URLs (shared with the web server)"),
     INT("stream.url_ttl", stream_url_ttl, 21600, 10, 604800, "seconds a signed media URL stays valid"),
+
+    INT("auth.argon2_time_cost", argon2_time_cost, 3, 1, 100, "argon2id passes over memory"),
+    INT("auth.argon2_memory_kib", argon2_memory_kib, 65536, 8, 4194304, "argon2id memory in KiB"),
+    INT("auth.argon2_parallelism", argon2_parallelism, 1, 1, 16, "argon2id lanes"),
+    STR("auth.common_passwords", common_passwords_file, LYRE_PKGDATADIR "/common-passwords.txt", 0,
+        check_nonempty, "list of the most common passwords, refused at sign-up"),
+    STR("auth.key_file", auth_key_file, "/var/lib/lyre/auth-key", 0, check_nonempty,
+        "file holding the 32-byte key that seals TOTP secrets and app passwords"),
+    INT("auth.login_free_attempts", login_free_attempts, 5, 1, 1000,
+        "failed logins per account or address before delays start"),
+    INT("auth.login_max_delay", login_max_delay, 900, 1, 86400,
+        "longest delay, in seconds, between login attempts after repeated failures"),
+    INT("auth.signup_per_hour", signup_per_hour, 10, 1, 100000, "sign-ups per client address per hour"),
+    INT("auth.reset_per_hour", reset_per_hour, 5, 1, 100000,
+        "password reset and verification mails per account or address per hour"),
+
+    INT("session.idle_timeout", session_idle_timeout, 2592000, 60, 31536000,
+        "seconds without a request after which a session ends"),
+    INT("session.absolute_timeout", session_absolute_timeout, 15552000, 60, 315360000,
+        "seconds after sign-in after which a session ends whatever happens"),
+    INT("session.recheck_ms", session_recheck_ms, 1000, 0, 60000,
+        "milliseconds a worker trusts a session it has checked before asking the database again"),
+
+    STR("mail.sendmail", sendmail_command, "/usr/sbin/sendmail -t -i", 0, check_nonempty,
+        "sendmail-compatible command: reads the message on stdin"),
+    STR("mail.from", mail_from, "Lyre <lyre@localhost>", 0, check_nonempty, "From: of mails sent"),
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
@@ -225,6 +251,18 @@ void config_free(lyre_config *cfg)
             *field = NULL;
         }
     }
+    for (size_t i = 0; i < cfg->n_oidc_providers; i++) {
+        lyre_oidc_provider *p = &cfg->oidc_providers[i];
+        free(p->name);
+        free(p->title);
+        free(p->issuer);
+        free(p->client_id);
+        free(p->client_secret);
+        free(p->scopes);
+    }
+    free(cfg->oidc_providers);
+    cfg->oidc_providers = NULL;
+    cfg->n_oidc_providers = 0;
     free(cfg->path);
     cfg->path = NULL;
 }
@@ -329,6 +367,108 @@ static void apply_log_level(load_state *st, const setting *def, const config_set
     *(int *)((char *)st->cfg + def->offset) = (int)level;
 }
 
+/* ------------------------------------------------------------ oidc.providers */
+
+static int valid_provider_name(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '-' || s[n] == '_'))
+            return 0;
+    return n >= 1 && n <= 32;
+}
+
+/* One field of a provider entry: a string, or NULL (reported) when wrong. */
+static char *provider_field(load_state *st, const config_setting_t *entry, const char *name,
+                            const char *def)
+{
+    const config_setting_t *f = config_setting_get_member(entry, name);
+    if (!f) {
+        if (!def)
+            report(st, entry, "setting 'oidc.providers': an entry lacks '%s'", name);
+        return def ? xstrdup(def) : NULL;
+    }
+    const char *v = config_setting_get_string(f);
+    /* Labels may have spaces; URLs, ids and secrets may not. */
+    int free_text = strcmp(name, "title") == 0 || strcmp(name, "scopes") == 0;
+    if (config_setting_type(f) != CONFIG_TYPE_STRING || !v || (!free_text && has_space_or_control(v))) {
+        report(st, f, "setting 'oidc.providers.%s' must be a string%s", name,
+               free_text ? "" : " without spaces");
+        return NULL;
+    }
+    return xstrdup(v);
+}
+
+static void apply_oidc_providers(load_state *st, const config_setting_t *list)
+{
+    static const char *const fields[] = { "name", "title", "issuer", "client_id", "client_secret",
+                                          "scopes", NULL };
+    int type = config_setting_type(list);
+    if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY) {
+        report(st, list, "setting 'oidc.providers' must be a list: ( { name = ...; ... } )");
+        return;
+    }
+    int count = config_setting_length(list);
+    lyre_config *cfg = st->cfg;
+    cfg->oidc_providers = calloc((size_t)count + 1, sizeof *cfg->oidc_providers);
+    if (!cfg->oidc_providers)
+        abort();
+    for (int i = 0; i < count; i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+            report(st, e, "setting 'oidc.providers' entries must be groups { ... }");
+            continue;
+        }
+        for (int k = 0; k < config_setting_length(e); k++) {
+            const char *member = config_setting_name(config_setting_get_elem(e, (unsigned)k));
+            int known = 0;
+            for (size_t f = 0; fields[f]; f++)
+                known |= member && strcmp(member, fields[f]) == 0;
+            if (!known)
+                report(st, config_setting_get_elem(e, (unsigned)k),
+                       "setting 'oidc.providers.%s' is unknown", member ? member : "?");
+        }
+        lyre_oidc_provider *p = &cfg->oidc_providers[cfg->n_oidc_providers++];
+        p->name = provider_field(st, e, "name", NULL);
+        p->issuer = provider_field(st, e, "issuer", NULL);
+        p->client_id = provider_field(st, e, "client_id", NULL);
+        p->client_secret = provider_field(st, e, "client_secret", "");
+        p->scopes = provider_field(st, e, "scopes", "openid email profile");
+        p->title = provider_field(st, e, "title", p->name ? p->name : "");
+        if (p->name && !valid_provider_name(p->name))
+            report(st, e, "setting 'oidc.providers.name' must be 1-32 of a-z 0-9 - _");
+        if (p->issuer) {
+            strip_trailing_slashes(p->issuer);
+            if (!is_absolute_http_url(p->issuer))
+                report(st, e, "setting 'oidc.providers.issuer' must be an absolute http(s) URL");
+        }
+        for (size_t j = 0; p->name && j + 1 < cfg->n_oidc_providers; j++)
+            if (cfg->oidc_providers[j].name && strcmp(cfg->oidc_providers[j].name, p->name) == 0)
+                report(st, e, "setting 'oidc.providers': the name '%s' is used twice", p->name);
+        if (p->name) {
+            /* The secret can stay out of the file: LYRE_OIDC_SECRET_<NAME>. */
+            char env[64] = "LYRE_OIDC_SECRET_";
+            size_t n = strlen(env);
+            for (const char *c = p->name; *c && n + 1 < sizeof env; c++)
+                env[n++] = (*c == '-') ? '_' : (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+            env[n] = '\0';
+            const char *secret = getenv(env);
+            if (secret) {
+                free(p->client_secret);
+                p->client_secret = xstrdup(secret);
+            }
+        }
+    }
+}
+
+const lyre_oidc_provider *config_oidc_provider(const lyre_config *cfg, const char *name)
+{
+    for (size_t i = 0; name && i < cfg->n_oidc_providers; i++)
+        if (cfg->oidc_providers[i].name && strcmp(cfg->oidc_providers[i].name, name) == 0)
+            return &cfg->oidc_providers[i];
+    return NULL;
+}
+
 static void check_group(load_state *st, const config_setting_t *group, strbuf *path)
 {
     int count = config_setting_length(group);
@@ -347,7 +487,11 @@ static void check_group(load_state *st, const config_setting_t *group, strbuf *p
         sb_adds(path, name);
 
         def = setting_find(path->buf, &index);
-        if (def) {
+        if (strcmp(path->buf, "oidc.providers") == 0) {
+            apply_oidc_providers(st, s);
+        } else if (strcmp(path->buf, "oidc") == 0 && config_setting_type(s) == CONFIG_TYPE_GROUP) {
+            check_group(st, s, path);
+        } else if (def) {
             st->seen[index] = 1;
             if (def->type == SET_STRING)
                 apply_string(st, def, s);

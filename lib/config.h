@@ -56,7 +56,43 @@ typedef struct lyre_config {
     char *stream_mode;          /* stream.mode: "redirect" (signed URL) | "x-sendfile" */
     char *stream_secret_file;   /* stream.secret_file: HMAC key of signed media URLs */
     int stream_url_ttl;         /* stream.url_ttl: seconds a /stream signed URL stays valid */
+
+    /* auth */
+    int argon2_time_cost;       /* auth.argon2_time_cost */
+    int argon2_memory_kib;      /* auth.argon2_memory_kib */
+    int argon2_parallelism;     /* auth.argon2_parallelism */
+    char *common_passwords_file;/* auth.common_passwords */
+    char *auth_key_file;        /* auth.key_file: 32-byte sealing key (lib/seal.h) */
+    int login_free_attempts;    /* auth.login_free_attempts */
+    int login_max_delay;        /* auth.login_max_delay, seconds */
+    int signup_per_hour;        /* auth.signup_per_hour, per client address */
+    int reset_per_hour;         /* auth.reset_per_hour, per account and per address */
+
+    /* session */
+    int session_idle_timeout;   /* session.idle_timeout, seconds */
+    int session_absolute_timeout; /* session.absolute_timeout, seconds */
+    int session_recheck_ms;     /* session.recheck_ms */
+
+    /* mail */
+    char *sendmail_command;     /* mail.sendmail */
+    char *mail_from;            /* mail.from */
+
+    /* oidc.providers: social login (OpenID Connect) */
+    struct lyre_oidc_provider *oidc_providers;
+    size_t n_oidc_providers;
 } lyre_config;
+
+typedef struct lyre_oidc_provider {
+    char *name;                 /* [a-z0-9_-]{1,32}: used in /auth/NAME/... */
+    char *title;                /* button label: "Sign in with TITLE" */
+    char *issuer;               /* discovery at ISSUER/.well-known/openid-configuration */
+    char *client_id;
+    char *client_secret;        /* $LYRE_OIDC_SECRET_<NAME> (upper case) overrides */
+    char *scopes;               /* default "openid email profile" */
+} lyre_oidc_provider;
+
+/* The provider named name, or NULL. */
+const lyre_oidc_provider *config_oidc_provider(const lyre_config *cfg, const char *name);
 
 /* The file programs read: $LYRE_CONF, else SYSCONFDIR/lyre.conf. */
 const char *config_default_path(void);

@@ -8,12 +8,16 @@
 typedef enum lyre_err {
     LYRE_OK = 0,
     LYRE_ERR_BAD_REQUEST,        /* 400 malformed parameter */
+    LYRE_ERR_UNAUTHORIZED,       /* 401 sign-in needed */
     LYRE_ERR_FORBIDDEN,          /* 403 */
+    LYRE_ERR_CSRF,               /* 403 missing or wrong CSRF token */
     LYRE_ERR_NOT_FOUND,          /* 404 */
     LYRE_ERR_METHOD,             /* 405 */
     LYRE_ERR_BODY_TOO_LARGE,     /* 413 */
     LYRE_ERR_URI_TOO_LONG,       /* 414 */
     LYRE_ERR_UNSUPPORTED_MEDIA,  /* 415 */
+    LYRE_ERR_CONFLICT,           /* 409 */
+    LYRE_ERR_TOO_MANY,           /* 429 with Retry-After (req->retry_after) */
     LYRE_ERR_HEADERS_TOO_LARGE,  /* 431 */
     LYRE_ERR_INTERNAL,           /* 500 */
     LYRE_ERR_DB_DOWN,            /* 503 with Retry-After */

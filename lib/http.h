@@ -25,6 +25,7 @@
 #define HTTP_MAX_ROUTE_ARGS 4
 
 typedef struct lyre_db lyre_db;
+struct lyre_auth;
 
 typedef struct lyre_req {
     arena *a;                    /* per-request memory */
@@ -44,6 +45,8 @@ typedef struct lyre_req {
     size_t body_len;
     const char *request_id;      /* hex, also in every log line */
     int https;                   /* served over TLS */
+    const struct lyre_auth *auth;/* the signed-in user (lib/auth.h), NULL if anonymous */
+    const char *anon_csrf;       /* anonymous CSRF token made for this answer (lib/csrf.h) */
 
     const char *route_args[HTTP_MAX_ROUTE_ARGS];  /* "{...}" pieces of the matched route */
     size_t route_nargs;
@@ -54,6 +57,7 @@ typedef struct lyre_req {
     strbuf headers;              /* extra "Name: value\r\n" lines */
     strbuf body_out;
     const char *error_detail;    /* optional sentence for the error page */
+    long retry_after;            /* seconds, sent as Retry-After with a 429 */
 } lyre_req;
 
 /* Start a request: clear the response, keep buffers' capacity. */

@@ -30,6 +30,57 @@ stream_secret() {
     echo "$f"
 }
 
+# auth_key DIR: the 32-byte key (64 hex digits) that seals TOTP secrets and app passwords
+# (lyre.conf auth.key_file), made once and kept: losing it loses every second factor.
+auth_key() {
+    local f="$1/auth-key"
+    if [ ! -s "$f" ]; then
+        (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$f.tmp" && mv -f "$f.tmp" "$f")
+    fi
+    echo "$f"
+}
+
+# The accounts part of lyre.conf.  Mail goes to INSTANCE/mail/*.eml through
+# scripts/maildrop.sh (no mail server on a demo or test machine).  Environment:
+#   LYRE_ARGON2="TIME MEMORY_KIB LANES"  argon2id cost (default: etc/lyre.conf's)
+#   LYRE_OIDC_ISSUER=URL                 adds the providers "test" (RS256) and "test-es" (ES256)
+#                                        with client ids lyre-rs / lyre-es at that issuer
+#   LYRE_SESSION_RECHECK_MS=N            session.recheck_ms (default 1000)
+accounts_conf() {
+    local inst=$1 key t=3 m=65536 p=1
+    key=$(auth_key "$inst")
+    mkdir -p "$inst/mail"
+    [ -z "${LYRE_ARGON2:-}" ] || read -r t m p <<<"$LYRE_ARGON2"
+    cat <<EOF
+auth: {
+  argon2_time_cost = $t;
+  argon2_memory_kib = $m;
+  argon2_parallelism = $p;
+  common_passwords = $(conf_string "$LYRE_ROOT/data/common-passwords.txt");
+  key_file = $(conf_string "$key");
+};
+session: {
+  recheck_ms = ${LYRE_SESSION_RECHECK_MS:-1000};
+};
+mail: {
+  sendmail = $(conf_string "$LYRE_ROOT/scripts/maildrop.sh $inst/mail");
+  from = "Lyre <lyre@localhost>";
+};
+EOF
+    if [ -n "${LYRE_OIDC_ISSUER:-}" ]; then
+        cat <<EOF
+oidc: {
+  providers = (
+    { name = "test"; title = "Lyre Test ID"; issuer = $(conf_string "$LYRE_OIDC_ISSUER");
+      client_id = "lyre-rs"; client_secret = "lyre-rs-secret"; },
+    { name = "test-es"; title = "Lyre Test ID (ES256)"; issuer = $(conf_string "$LYRE_OIDC_ISSUER");
+      client_id = "lyre-es"; client_secret = "lyre-es-secret"; }
+  );
+};
+EOF
+    fi
+}
+
 # write_lyre_conf FILE INSTANCE DBPORT HTTPPORT PASSWORD VIA [PAGE_SIZE [TREE [STREAM_MODE [MEDIA]]]]
 # VIA is "socket" (the private socket inside the instance) or "tcp" (127.0.0.1:DBPORT, for
 # programs running as another user who cannot enter the private instance directory).
@@ -88,6 +139,7 @@ stream: {
   url_ttl = 21600;
 };
 EOF
+    accounts_conf "$inst" >>"$file.tmp"
     ) && mv -f "$file.tmp" "$file"
 }
 

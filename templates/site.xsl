@@ -13,5 +13,8 @@
 <xsl:include href="track.xsl"/>
 <xsl:include href="search.xsl"/>
 <xsl:include href="error.xsl"/>
+<xsl:include href="login.xsl"/>
+<xsl:include href="account.xsl"/>
+<xsl:include href="oidc.xsl"/>
 <xsl:output method="html" encoding="UTF-8" indent="no"/>
 </xsl:stylesheet>

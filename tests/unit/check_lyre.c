@@ -16,6 +16,11 @@ int main(void)
     srunner_add_suite(sr, suite_mp3());
     srunner_add_suite(sr, suite_sortkey());
     srunner_add_suite(sr, suite_pagecache());
+    srunner_add_suite(sr, suite_password());
+    srunner_add_suite(sr, suite_totp());
+    srunner_add_suite(sr, suite_seal());
+    srunner_add_suite(sr, suite_jose());
+    srunner_add_suite(sr, suite_auth());
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

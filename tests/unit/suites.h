@@ -14,4 +14,9 @@ Suite *suite_crypto(void);
 Suite *suite_mp3(void);
 Suite *suite_sortkey(void);
 Suite *suite_pagecache(void);
+Suite *suite_password(void);
+Suite *suite_totp(void);
+Suite *suite_seal(void);
+Suite *suite_jose(void);
+Suite *suite_auth(void);
 #endif

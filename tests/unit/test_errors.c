@@ -35,6 +35,8 @@ START_TEST(test_statuses)
         { LYRE_ERR_BODY_TOO_LARGE, 413 }, { LYRE_ERR_URI_TOO_LONG, 414 },
         { LYRE_ERR_UNSUPPORTED_MEDIA, 415 }, { LYRE_ERR_HEADERS_TOO_LARGE, 431 },
         { LYRE_ERR_INTERNAL, 500 }, { LYRE_ERR_DB_DOWN, 503 },
+        { LYRE_ERR_UNAUTHORIZED, 401 }, { LYRE_ERR_CSRF, 403 },
+        { LYRE_ERR_CONFLICT, 409 }, { LYRE_ERR_TOO_MANY, 429 },
     };
     ck_assert_int_eq(sizeof want / sizeof want[0], LYRE_ERR__COUNT);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)

@@ -24,6 +24,8 @@ static const admin_command commands[] = {
     { "demo", admin_demo, "[--artists N] [--albums N] [--tracks N] [--seed S] [--if-empty]",
       "generate a deterministic demo catalog" },
     { "status", admin_status, "", "connection, schema version and row counts" },
+    { "user", admin_user, "add|promote|disable|enable|reset-password|list ...",
+      "manage accounts (lyre-admin user --help)" },
 };
 
 static void usage(FILE *f, const char *prog)

@@ -1,0 +1,7 @@
+/* test_auth.c — placeholder. */
+#include "suites.h"
+Suite *suite_auth(void)
+{
+    Suite *s = suite_create("auth");
+    return s;
+}
