@@ -14,9 +14,13 @@
 #include <libxslt/xsltutils.h>
 #include <libxslt/transform.h>
 
+#include "auth.h"
 #include "config.h"
+#include "crypto.h"
+#include "csrf.h"
 #include "log.h"
 #include "pagecache.h"
+#include "session.h"
 
 extern char **environ;
 
@@ -51,6 +55,10 @@ static int install_signals(void)
     sa.sa_handler = SIG_IGN;
     return sigaction(SIGPIPE, &sa, NULL);
 }
+
+/* Why the visitor's session could not be read (the database is down): pages
+ * that need no sign-in are served as to an anonymous visitor. */
+static lyre_err session_error;
 
 /* ------------------------------------------------------------ routing */
 
@@ -126,38 +134,161 @@ static int etag_matches(const lyre_req *req, const char *etag)
 static void answer_with_etag(lyre_req *req, const char *etag)
 {
     http_set_header(req, "ETag", etag);
-    /* Browsers keep the page but ask again each time; a 304 is cheap. */
-    http_set_header(req, "Cache-Control", "no-cache");
+    /* Browsers keep the page but ask again each time; a 304 is cheap.  A
+     * signed-in copy is the visitor's own: never for shared caches. */
+    http_set_header(req, "Cache-Control", req->auth ? "private, no-cache" : "no-cache");
     if (etag_matches(req, etag)) {
         req->status = 304;
         sb_reset(&req->body_out);
     }
 }
 
-/* Serve r from the cache, or run it and keep what it rendered. */
+/* While a page for the cache is rendered, add_meta leaves the visitor out. */
+static int rendering_shared;
+
+/* ------------------------------------------------------------ the account area */
+
+#define ACCOUNT_MARK_OPEN "<!--account-->"
+#define ACCOUNT_MARK_CLOSE "<!--/account-->"
+#define FRAGMENT_SLOTS 64
+
+/* The signed-in header corner, rendered once per visitor state and kept. */
+static struct fragment {
+    char *key;          /* session id, csrf token, names, role: all it shows */
+    char *html;
+    char *etag_suffix;  /* tells one visitor's version of a page from another's */
+} fragments[FRAGMENT_SLOTS];
+static size_t fragment_next;
+
+static void fragments_clear(void)
+{
+    for (size_t i = 0; i < FRAGMENT_SLOTS; i++) {
+        free(fragments[i].key);
+        free(fragments[i].html);
+        free(fragments[i].etag_suffix);
+        memset(&fragments[i], 0, sizeof fragments[i]);
+    }
+}
+
+static void add_account_meta(lyre_req *req, xmlNodePtr meta)
+{
+    const lyre_auth *au = req->auth;
+    xmlNodePtr acc = view_elem(meta, "account");
+    view_attr(acc, "role", role_name(au->role));
+    view_attr(acc, "verified", au->email_verified ? "1" : "0");
+    view_attr(acc, "mfa", au->totp_enabled ? "1" : "0");
+    view_text(acc, "username", au->username);
+    view_text(acc, "display_name", au->display_name);
+    view_text(acc, "csrf", au->csrf_token);
+}
+
+static const struct fragment *account_fragment(lyre_req *req)
+{
+    const lyre_auth *au = req->auth;
+    char *key = arena_printf(req->a, "%llu|%s|%s|%s|%d|%d|%d|%s", au->session_id, au->csrf_token, au->username,
+                             au->display_name, (int)au->role, au->email_verified, au->totp_enabled,
+                             req->cfg->static_url);
+    for (size_t i = 0; i < FRAGMENT_SLOTS; i++)
+        if (fragments[i].key && strcmp(fragments[i].key, key) == 0)
+            return &fragments[i];
+    lyre_view *v = view_new("account-fragment", NULL);
+    add_account_meta(req, view_meta(v));
+    strbuf html = STRBUF_INIT;
+    int rc = view_render_fragment(v, &html);
+    view_free(v);
+    if (rc != 0 || !strstr(html.buf, ACCOUNT_MARK_OPEN)) {
+        sb_free(&html);
+        return NULL;
+    }
+    uint8_t digest[CRYPTO_SHA256_LEN];
+    char hex[2 * CRYPTO_SHA256_LEN + 1];
+    if (crypto_sha256(html.buf, html.len, digest) != 0) {
+        sb_free(&html);
+        return NULL;
+    }
+    hex_encode(digest, 6, hex);
+    struct fragment *f = &fragments[fragment_next];
+    fragment_next = (fragment_next + 1) % FRAGMENT_SLOTS;
+    free(f->key);
+    free(f->html);
+    free(f->etag_suffix);
+    f->key = strdup(key);
+    f->html = sb_detach(&html, NULL);
+    f->etag_suffix = strdup(hex);
+    if (!f->key || !f->html || !f->etag_suffix)
+        abort();
+    return f;
+}
+
+/* A signed-in visitor gets their own header corner in a page rendered for
+ * everybody.  0, or -1 when the page has no account area. */
+static int splice_account(lyre_req *req, const struct fragment *f)
+{
+    strbuf *b = &req->body_out;
+    char *open = strstr(b->buf, ACCOUNT_MARK_OPEN);
+    char *close = open ? strstr(open, ACCOUNT_MARK_CLOSE) : NULL;
+    if (!close)
+        return -1;
+    size_t start = (size_t)(open - b->buf);
+    size_t end = (size_t)(close - b->buf) + strlen(ACCOUNT_MARK_CLOSE);
+    strbuf out = STRBUF_INIT;
+    sb_grow(&out, b->len + strlen(f->html));
+    sb_add(&out, b->buf, start);
+    sb_adds(&out, f->html);
+    sb_add(&out, b->buf + end, b->len - end);
+    sb_reset(b);
+    sb_add(b, out.buf, out.len);
+    sb_free(&out);
+    return 0;
+}
+
+/* Serve r from the cache, or run it and keep what it rendered.  Pages are
+ * kept as an anonymous visitor sees them; a signed-in visitor's copy gets
+ * their account area spliced in, and an ETag of its own. */
 static lyre_err cached_call(const lyre_route *r, lyre_req *req)
 {
     uint64_t version = page_cache ? catalog_version(req) : 0;
-    if (version == 0)
-        return r->handler(req);
-    const pagecache_entry *e = pagecache_get(page_cache, req->uri, version);
-    if (e) {
-        sb_reset(&req->body_out);
-        sb_add(&req->body_out, e->body, e->len);
-        req->content_type = arena_strdup(req->a, e->content_type);
-        req->status = 200;
-        answer_with_etag(req, arena_strdup(req->a, e->etag));
-        return LYRE_OK;
+    const char *etag = NULL;
+    lyre_err err = LYRE_OK;
+    if (version == 0) {
+        rendering_shared = 1;
+        err = r->handler(req);
+        rendering_shared = 0;
+        if (err != LYRE_OK || req->status != 200)
+            return err;
+    } else {
+        const pagecache_entry *e = pagecache_get(page_cache, req->uri, version);
+        if (e) {
+            sb_reset(&req->body_out);
+            sb_add(&req->body_out, e->body, e->len);
+            req->content_type = arena_strdup(req->a, e->content_type);
+            req->status = 200;
+            etag = arena_strdup(req->a, e->etag);
+        } else {
+            rendering_shared = 1;
+            err = r->handler(req);
+            rendering_shared = 0;
+            if (err != LYRE_OK || req->status != 200)
+                return err;
+            pagecache_put(page_cache, req->uri, version, req->content_type, req->body_out.buf,
+                          req->body_out.len);
+            e = pagecache_get(page_cache, req->uri, version);
+            if (e)
+                etag = arena_strdup(req->a, e->etag);
+        }
     }
-    lyre_err err = r->handler(req);
-    if (err == LYRE_OK && req->status == 200) {
-        pagecache_put(page_cache, req->uri, version, req->content_type, req->body_out.buf,
-                      req->body_out.len);
-        e = pagecache_get(page_cache, req->uri, version);
-        if (e)
-            answer_with_etag(req, arena_strdup(req->a, e->etag));
+    if (req->auth && str_starts_with(req->content_type, "text/html")) {
+        const struct fragment *f = account_fragment(req);
+        if (!f || splice_account(req, f) != 0) {
+            log_error("cannot put the account area into %s", req->path);
+            return LYRE_ERR_INTERNAL;
+        }
+        if (etag && strlen(etag) >= 2)
+            etag = arena_printf(req->a, "%.*s-%s\"", (int)strlen(etag) - 1, etag, f->etag_suffix);
     }
-    return err;
+    if (etag)
+        answer_with_etag(req, etag);
+    return LYRE_OK;
 }
 
 static int method_matches(const char *route_method, const char *method)
@@ -165,6 +296,38 @@ static int method_matches(const char *route_method, const char *method)
     if (strcmp(route_method, method) == 0)
         return 1;
     return strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0;
+}
+
+static int is_safe_method(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || strcmp(method, "OPTIONS") == 0;
+}
+
+/* What a route asks before its handler runs: a signed-in user, a role, a
+ * CSRF token.  LYRE_OK with status 200 to go on; a redirect (status 303)
+ * sends an anonymous visitor to the login page. */
+static lyre_err guard(const lyre_route *r, lyre_req *req)
+{
+    if (r->flags & (ROUTE_LOGIN | ROUTE_ADMIN | ROUTE_ARTIST)) {
+        if (session_error != LYRE_OK)
+            return session_error;
+        if (!req->auth) {
+            if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) {
+                http_redirect(req, 303, arena_printf(req->a, "/login?next=%s", url_encode(req->a, req->uri)));
+                return LYRE_OK;
+            }
+            return LYRE_ERR_UNAUTHORIZED;
+        }
+        if (((r->flags & ROUTE_ADMIN) && req->auth->role < ROLE_ADMIN) ||
+            ((r->flags & ROUTE_ARTIST) && req->auth->role < ROLE_ARTIST))
+            return LYRE_ERR_FORBIDDEN;
+    }
+    int needs_token = (r->flags & ROUTE_CSRF) || (!is_safe_method(req->method) && !(r->flags & ROUTE_NO_CSRF));
+    if (needs_token && !csrf_valid(req)) {
+        log_warn("%s %s refused: missing or wrong CSRF token", req->method, req->path);
+        return LYRE_ERR_CSRF;
+    }
+    return LYRE_OK;
 }
 
 static lyre_err dispatch(const lyre_app *app, lyre_req *req)
@@ -182,7 +345,9 @@ static lyre_err dispatch(const lyre_app *app, lyre_req *req)
             continue;
         }
         req->route_nargs = nargs;
-        err = (r->flags & ROUTE_CACHE) ? cached_call(r, req) : r->handler(req);
+        err = guard(r, req);
+        if (err == LYRE_OK && req->status == 200)
+            err = (r->flags & ROUTE_CACHE) ? cached_call(r, req) : r->handler(req);
         goto cleanup;
     }
     if (path_known) {
@@ -216,6 +381,12 @@ static void add_meta(lyre_req *req, lyre_view *v)
     struct tm tm;
     gmtime_r(&now, &tm);
     view_int(meta, "year", tm.tm_year + 1900);
+    /* A page kept for everybody shows nobody's account (spliced in later). */
+    if (!rendering_shared) {
+        if (req->auth)
+            add_account_meta(req, meta);
+        view_text(meta, "csrf", csrf_token(req));
+    }
 }
 
 lyre_err app_render(lyre_req *req, lyre_view *v)
@@ -297,7 +468,15 @@ static void security_headers(lyre_req *req)
             "base-uri 'self'; form-action 'self'", cdn, cdn, cdn, cdn);
         http_set_header(req, "Content-Security-Policy", csp);
         http_set_header(req, "X-Frame-Options", "DENY");
+        /* Anonymous visitors' scripts need a CSRF cookie to send (player events). */
+        if (!req->auth && req->status < 300)
+            csrf_token(req);
+    } else {
+        /* JSON, audio, redirects: nothing in them may run or be framed. */
+        http_set_header(req, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
     }
+    if (req->auth)
+        http_set_header(req, "Vary", "Cookie");
 }
 
 /* ------------------------------------------------------------ one request */
@@ -368,8 +547,10 @@ static void handle_request(const lyre_app *app, lyre_req *req, io *o, strbuf *ou
         if (err == LYRE_OK)
             err = http_parse_body(req, body, len);
     }
-    if (err == LYRE_OK)
+    if (err == LYRE_OK) {
+        session_error = session_load(req);
         err = dispatch(app, req);
+    }
     if (err != LYRE_OK) {
         sb_reset(&req->body_out);
         app_error_page(req, err);
@@ -480,6 +661,8 @@ int app_main(const lyre_app *app, int argc, char **argv)
                 /* New stylesheets render differently: start the cache afresh. */
                 pagecache_free(page_cache);
                 page_cache = cfg.cache_max_bytes > 0 ? pagecache_new((size_t)cfg.cache_max_bytes) : NULL;
+                fragments_clear();
+                session_cache_clear();
                 log_info("configuration and stylesheets reloaded");
             } else {
                 config_free(&fresh);
@@ -519,6 +702,8 @@ cleanup:
     db_free(db);
     pagecache_free(page_cache);
     page_cache = NULL;
+    fragments_clear();
+    session_cache_clear();
     view_shutdown();
     config_free(&cfg);
     xsltCleanupGlobals();

@@ -11,7 +11,7 @@
 static int token_hash(const char *token, uint8_t out[CRYPTO_SHA256_LEN])
 {
     uint8_t raw[32];
-    if (!token || strlen(token) != 64 || hex_decode(token, 64, raw) != 0)
+    if (!token || strlen(token) != 64 || hex_decode(token, 32, raw) != 0)
         return -1;
     return crypto_sha256(token, 64, out);
 }

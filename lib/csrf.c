@@ -9,7 +9,7 @@
 static int is_token(const char *s)
 {
     uint8_t raw[32];
-    return s && strlen(s) == 64 && hex_decode(s, 64, raw) == 0;
+    return s && strlen(s) == 64 && hex_decode(s, 32, raw) == 0;
 }
 
 static const char *anon_cookie_name(const lyre_req *req)

@@ -171,7 +171,7 @@ void view_attr_int(xmlNodePtr node, const char *name, long long value)
     view_attr(node, name, buf);
 }
 
-int view_render(lyre_view *v, strbuf *out)
+static int render(lyre_view *v, strbuf *out, int doctype)
 {
     xsltStylesheetPtr sheet = site;
     if (!sheet) {
@@ -190,7 +190,8 @@ int view_render(lyre_view *v, strbuf *out)
         log_error("cannot serialise the result of %s", v->template_name);
         goto cleanup;
     }
-    sb_adds(out, "<!DOCTYPE html>\n");
+    if (doctype)
+        sb_adds(out, "<!DOCTYPE html>\n");
     if (html && len > 0)
         sb_add(out, html, (size_t)len);
     rc = 0;
@@ -198,6 +199,16 @@ cleanup:
     xmlFree(html);
     xmlFreeDoc(result);
     return rc;
+}
+
+int view_render(lyre_view *v, strbuf *out)
+{
+    return render(v, out, 1);
+}
+
+int view_render_fragment(lyre_view *v, strbuf *out)
+{
+    return render(v, out, 0);
 }
 
 int view_dump_xml(lyre_view *v, strbuf *out)

@@ -46,6 +46,9 @@ void view_attr_int(xmlNodePtr node, const char *name, long long value);
 /* Render with the site stylesheet; appends "<!DOCTYPE html>\n" + HTML to out.
  * 0 or -1 (no page stylesheet for the template, transform failure: logged). */
 int view_render(lyre_view *v, strbuf *out);
+/* The same without the doctype: a piece of a page (the account area that
+ * lib/app puts into pages kept in the page cache). */
+int view_render_fragment(lyre_view *v, strbuf *out);
 /* The page document serialised as XML (tests, debugging, API reuse). */
 int view_dump_xml(lyre_view *v, strbuf *out);
 

@@ -29,6 +29,14 @@
 </xsl:variable>
 
 <xsl:template match="/">
+  <xsl:choose>
+    <!-- lib/app renders the account area alone and puts it into cached pages. -->
+    <xsl:when test="page/@template = 'account-fragment'"><xsl:call-template name="account-area"/></xsl:when>
+    <xsl:otherwise><xsl:call-template name="document"/></xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+
+<xsl:template name="document">
   <html lang="en">
     <head>
       <!-- libxml2's HTML serializer inserts this exact meta unless it is already
@@ -72,6 +80,7 @@
           <kbd class="searchbox-key" aria-hidden="true">/</kbd>
           <button type="submit" class="searchbox-go">Search</button>
         </form>
+        <xsl:call-template name="account-area"/>
       </header>
       <nav class="mainnav" aria-label="Main">
         <ul>
@@ -112,6 +121,55 @@
       <xsl:call-template name="player"/>
     </body>
   </html>
+</xsl:template>
+
+<!-- The visitor's corner of the header.  The comments around it mark where
+     lib/app puts a signed-in visitor's own version into a page rendered once
+     for everybody (the page cache); keep them exactly as they are. -->
+<xsl:template name="account-area">
+  <xsl:variable name="account" select="/page/meta/account"/>
+  <xsl:comment>account</xsl:comment>
+  <xsl:choose>
+    <xsl:when test="$account">
+      <xsl:variable name="name">
+        <xsl:choose>
+          <xsl:when test="normalize-space($account/display_name) != ''"><xsl:value-of select="normalize-space($account/display_name)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$account/username"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <div class="account" id="account" data-csrf="{$account/csrf}" data-user="{$account/username}">
+        <details class="account-menu">
+          <summary>
+            <span class="avatar" aria-hidden="true"><xsl:value-of select="substring($name, 1, 1)"/></span>
+            <span class="account-name"><xsl:value-of select="$name"/></span>
+          </summary>
+          <ul class="account-links">
+            <li><a href="/account">Account</a></li>
+            <li><a href="/account/sessions">Devices and sessions</a></li>
+            <li><a href="/account/mfa">Two-step verification</a></li>
+            <li>
+              <form method="post" action="/logout" data-hx-boost="false">
+                <input type="hidden" name="csrf" value="{$account/csrf}"/>
+                <button type="submit" class="linklike">Sign out</button>
+              </form>
+            </li>
+          </ul>
+        </details>
+      </div>
+    </xsl:when>
+    <xsl:otherwise>
+      <div class="account" id="account">
+        <a class="account-signin" href="/login">Sign in</a>
+        <a class="account-signup" href="/signup">Sign up</a>
+      </div>
+    </xsl:otherwise>
+  </xsl:choose>
+  <xsl:comment>/account</xsl:comment>
+</xsl:template>
+
+<!-- Every form that changes something carries this (lib/csrf.h). -->
+<xsl:template name="csrf-field">
+  <input type="hidden" name="csrf" value="{/page/meta/csrf}"/>
 </xsl:template>
 
 <!-- A page whose template attribute names no page stylesheet is a bug:

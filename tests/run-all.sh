@@ -25,6 +25,10 @@ BROWSER_DIR="$LYRE_ROOT/tests/browser"
 # in seconds.  The seed fixes it, so a failure can be replayed.
 DEMO_ARGS=(--artists 300 --albums 900 --tracks 9000 --seed 20261125)
 export LYRE_PAGE_SIZE=10
+# Accounts: cheap password hashing (the cost is the bench's business, not the tests'), every
+# request rechecks its session (a session ended by one worker is over for all at once), and
+# the OpenID provider tests/integration/oidc.sh starts on 8093.
+export LYRE_ARGON2="1 8192 1" LYRE_SESSION_RECHECK_MS=0 LYRE_OIDC_ISSUER="http://127.0.0.1:8093"
 
 # Sanitizer reports of the programs go to files (lighttpd: var/test/asan, Apache: its own
 # run directory); each web server adds its log_path.  lyre-admin and the unit tests report
@@ -257,7 +261,15 @@ suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite cache-lighttpd bash "$LYRE_ROOT/tests/integration/cache.sh" lighttpd "$LIGHTTPD_URL"
 suite cache-apache bash "$LYRE_ROOT/tests/integration/cache.sh" apache "$APACHE_URL"
 suite database-down bash "$LYRE_ROOT/tests/integration/db-down.sh" "lighttpd=$LIGHTTPD_URL" "apache=$APACHE_URL"
+suite session-lighttpd bash "$LYRE_ROOT/tests/integration/session.sh" lighttpd "$LIGHTTPD_URL"
+suite session-apache bash "$LYRE_ROOT/tests/integration/session.sh" apache "$APACHE_URL"
+suite auth bash "$LYRE_ROOT/tests/integration/auth.sh" "$LIGHTTPD_URL"
+suite account bash "$LYRE_ROOT/tests/integration/account.sh" "$LIGHTTPD_URL"
+suite oidc bash "$LYRE_ROOT/tests/integration/oidc.sh" "$LIGHTTPD_URL"
+suite admin-users bash "$LYRE_ROOT/tests/integration/admin-users.sh" "$LIGHTTPD_URL"
+suite limits bash "$LYRE_ROOT/tests/integration/limits.sh" "$LIGHTTPD_URL"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
+suite browser-account node "$BROWSER_DIR/account.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 # Last: it ingests (and then deletes) its own fixtures, so the pages above never see them.
 suite ingest env LYRE_CONF="$INST/lyre.conf" LYRE_BUILD="$BUILD" bash "$LYRE_ROOT/tests/integration/ingest.sh"

@@ -1,13 +1,15 @@
 /* events.c — POST /stream/events: what a player reports about one play
  * (start, the 30-second mark, complete, skip).  Idempotent per
  * (play_id, event): a resent event is a success that adds nothing.
- * Accounts (and CSRF tokens) come later; until then the Origin or Referer,
- * when sent, must be this site. */
+ * lib/app has checked the CSRF token (the player sends it as the form field
+ * "csrf"); the Origin or Referer, when sent, must be this site as well.
+ * Events of a signed-in listener carry their user id. */
 #include "stream.h"
 
 #include <ctype.h>
 #include <string.h>
 
+#include "auth.h"
 #include "log.h"
 
 static const char *const events[] = { "start", "30s", "complete", "skip", NULL };
@@ -103,12 +105,11 @@ lyre_err post_events(lyre_req *req)
         return bad(req, "client must be up to 32 letters, digits, '.', '_' or '-'.");
 
     unsigned long long affected = 0;
-    /* user_id stays NULL until accounts exist. */
     db_status st = db_exec(req->db, &affected, NULL,
         "INSERT INTO play_events (play_id, user_id, track_id, event, position_ms, bitrate_kbps, client) "
-        "SELECT ?, NULL, id, ?, ?, ?, ? FROM tracks WHERE id = ?", "ssissu",
-        play_id, events[e], (long long)position_ms, bitrate ? arena_printf(req->a, "%ld", bitrate) : NULL,
-        client ? client : "web", track_id);
+        "SELECT ?, NULLIF(?, 0), id, ?, ?, ?, ? FROM tracks WHERE id = ?", "susissu",
+        play_id, req->auth ? req->auth->user_id : 0ULL, events[e], (long long)position_ms,
+        bitrate ? arena_printf(req->a, "%ld", bitrate) : NULL, client ? client : "web", track_id);
     if (st == DB_DUPLICATE)
         st = DB_OK;   /* the same event of the same play, sent again */
     else if (st == DB_OK && affected == 0) {

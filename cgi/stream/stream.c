@@ -37,10 +37,9 @@ static int is_sha256_hex(const char *s)
 lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, rendition **out, size_t *n)
 {
     db_result r;
-    if (!req->cfg->stream_public) {
-        /* No accounts yet: nobody is signed in, so nobody may listen. */
+    if (!req->cfg->stream_public && !req->auth) {
         req->error_detail = "Sign in to listen.";
-        return LYRE_ERR_FORBIDDEN;
+        return LYRE_ERR_UNAUTHORIZED;
     }
     db_status st = db_query(req->db, req->a, &r,
         "SELECT t.available, r.bitrate_kbps, r.sha256, r.bytes, r.duration_ms, r.peak_bandwidth "

@@ -27,8 +27,23 @@
     box.select();
   });
 
+  // The CSRF token of this visitor (lib/csrf.h): the signed-in session's, from the
+  // header's account area, else the anonymous cookie's.
+  function csrfToken() {
+    var acc = doc.getElementById("account");
+    if (acc && acc.getAttribute("data-csrf")) return acc.getAttribute("data-csrf");
+    var m = doc.cookie.match(/(?:^|;\s*)(?:__Host-)?lyre_csrf=([0-9a-f]{64})/);
+    return m ? m[1] : "";
+  }
+  window.lyreCsrfToken = csrfToken;
+
   var htmx = window.htmx;
   if (!htmx) return;
+  // Every request htmx makes carries the token (forms carry it as a field too).
+  doc.addEventListener("htmx:configRequest", function (e) {
+    var t = csrfToken();
+    if (t) e.detail.headers["X-CSRF-Token"] = t;
+  });
   var cfg = htmx.config;
   cfg.includeIndicatorStyles = false;   // no <style> injection
   cfg.allowEval = false;                // CSP: script-src 'self', no eval

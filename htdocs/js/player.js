@@ -219,6 +219,14 @@
     window.crypto.getRandomValues(b);
     return Array.prototype.map.call(b, function (x) { return (x < 16 ? "0" : "") + x.toString(16); }).join("");
   }
+  // The token every state-changing request carries (lib/csrf.h): the signed-in
+  // session's, in the header's account area, else the anonymous cookie's.
+  function csrfToken() {
+    var acc = document.getElementById("account");
+    if (acc && acc.getAttribute("data-csrf")) return acc.getAttribute("data-csrf");
+    var m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?lyre_csrf=([0-9a-f]{64})/);
+    return m ? m[1] : "";
+  }
   function beginPlay(item) {
     closePlay();
     play = { id: randomHex(), item: item, started: false, sent30: false, closed: false, listened: 0, lastT: null };
@@ -227,6 +235,7 @@
     var p = play;
     if (!p) return;
     var body = new URLSearchParams();
+    body.set("csrf", csrfToken());
     body.set("play_id", p.id);
     body.set("track_id", p.item.id);
     body.set("event", event);

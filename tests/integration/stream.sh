@@ -196,8 +196,11 @@ fi
 # ---------------------------------------------------------------- play events
 PLAY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 events_rows() { sql "SELECT COUNT(*) FROM play_events WHERE play_id = '$PLAY' AND event = '$1'"; }
+# The player sends the visitor's CSRF token (lib/csrf.h): an anonymous one is the
+# lyre_csrf cookie repeated in the form.
+CSRF=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 post_event() {
-    fetch "$BASE/stream/events" --data "$1" "${@:2}"
+    fetch "$BASE/stream/events" -b "lyre_csrf=$CSRF" --data "csrf=$CSRF&$1" "${@:2}"
 }
 post_event "play_id=$PLAY&track_id=$TRACK&event=start&position_ms=0&bitrate_kbps=$TOP_KBPS"
 check "play event start: 204" all status_in 204 \; test ! -s "$BODY"
@@ -219,6 +222,14 @@ post_event "play_id=$PLAY&track_id=999999999&event=skip&position_ms=1"
 check "event of an unknown track: 404" status_in 404
 post_event "play_id=$PLAY&track_id=$TRACK&event=skip&position_ms=1" -H 'Origin: http://evil.example'
 check "event from another site's page: 403" all status_in 403 \; test "$(events_rows skip)" = 0
+fetch "$BASE/stream/events" --data "play_id=$PLAY&track_id=$TRACK&event=skip&position_ms=1"
+check "event without a CSRF token: 403" all status_in 403 \; test "$(events_rows skip)" = 0
+fetch "$BASE/stream/events" -b "lyre_csrf=$CSRF" \
+    --data "csrf=$(printf %064d 0)&play_id=$PLAY&track_id=$TRACK&event=skip&position_ms=1"
+check "event with a wrong CSRF token: 403" all status_in 403 \; test "$(events_rows skip)" = 0
+fetch "$BASE/stream/events" -b "lyre_csrf=$CSRF" -H "X-CSRF-Token: $CSRF" \
+    --data "play_id=$PLAY&track_id=$TRACK&event=complete&position_ms=20000"
+check "event with the token in X-CSRF-Token: 204" all status_in 204 \; test "$(events_rows complete)" = 1
 fetch "$BASE/stream/events"
 check "GET /stream/events: 405" all status_in 405 \; header_is Allow '^POST$'
 
