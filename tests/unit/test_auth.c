@@ -1,5 +1,6 @@
 /* test_auth.c — unit tests of lib/auth (roles) and lib/csrf (tokens), on
  * requests built from CGI variables like the web server's. */
+#include <stdio.h>
 #include <string.h>
 
 #include "auth.h"
