@@ -4,7 +4,9 @@
  * Logins (scopes "login-account", "login-ip"): the first
  * auth.login_free_attempts failures in a row cost nothing; after that each
  * failure blocks further attempts for a delay that doubles (1 s, 2 s, 4 s, ...
- * up to auth.login_max_delay).  A success clears the account's counter.
+ * up to auth.login_max_delay); an address ("login-ip") gets four times as
+ * many free failures, since many people may share it.  A success clears the
+ * account's counter.
  * Unknown accounts are counted exactly like known ones.
  * Rates (scopes "signup-ip", "reset-ip", "reset-account"): at most N events
  * per hour per subject.
