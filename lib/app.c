@@ -407,9 +407,10 @@ void app_error_page(lyre_req *req, lyre_err err)
 {
     const lyre_error_info *info = lyre_error(err);
     req->status = info->status;
-    if (err == LYRE_ERR_DB_DOWN) {
-        char secs[16];
-        snprintf(secs, sizeof secs, "%d", req->cfg->db_retry_after);
+    if (err == LYRE_ERR_DB_DOWN || (err == LYRE_ERR_TOO_MANY && req->retry_after > 0)) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld",
+                 err == LYRE_ERR_DB_DOWN ? (long)req->cfg->db_retry_after : req->retry_after);
         http_set_header(req, "Retry-After", secs);
     }
     http_set_header(req, "Cache-Control", "no-store");

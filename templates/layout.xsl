@@ -140,13 +140,13 @@
       <div class="account" id="account" data-csrf="{$account/csrf}" data-user="{$account/username}">
         <details class="account-menu">
           <summary>
-            <span class="avatar" aria-hidden="true"><xsl:value-of select="substring($name, 1, 1)"/></span>
+            <span class="account-avatar" aria-hidden="true"><xsl:value-of select="substring($name, 1, 1)"/></span>
             <span class="account-name"><xsl:value-of select="$name"/></span>
           </summary>
           <ul class="account-links">
             <li><a href="/account">Account</a></li>
             <li><a href="/account/sessions">Devices and sessions</a></li>
-            <li><a href="/account/mfa">Two-step verification</a></li>
+            <li><a href="/account/mfa">Two-factor authentication</a></li>
             <li>
               <form method="post" action="/logout" data-hx-boost="false">
                 <input type="hidden" name="csrf" value="{$account/csrf}"/>

@@ -49,7 +49,7 @@ lyre_err email_token_send(lyre_req *req, unsigned long long user_id, const char 
 lyre_err email_token_use(lyre_req *req, const char *purpose, const char *token,
                          unsigned long long *user_id, const char **email);
 
-/* ---- account.c, account_security.c, account_mfa.c, account_data.c (signed in) */
+/* ---- account.c, account_security.c, account_mfa.c (signed in) */
 lyre_err page_account(lyre_req *req);            /* GET  /account (profile) */
 lyre_err post_account_profile(lyre_req *req);    /* POST /account/profile */
 lyre_err page_account_password(lyre_req *req);   /* GET  /account/password */
