@@ -12,7 +12,7 @@
 #include "csrf.h"
 #include "session.h"
 
-/* ---- signup.c, login.c, mfa_login.c, reset.c, verify.c (sign-in flows) */
+/* ---- signup.c, login.c (login, second step, logout), reset.c, verify.c (sign-in flows) */
 lyre_err page_signup(lyre_req *req);        /* GET  /signup */
 lyre_err post_signup(lyre_req *req);        /* POST /signup */
 lyre_err page_login(lyre_req *req);         /* GET  /login */

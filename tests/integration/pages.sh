@@ -90,6 +90,12 @@ fetch "$BASE/"
 save_page home
 check "home page: recently added albums link to albums" body_has 'href="/album/9000'
 
+for form in login signup reset; do
+    fetch "$BASE/$form"
+    save_page "$form"
+    check "/$form: a page with a CSRF field in its form" all status_in 200 \; is_page \; body_has 'name="csrf" value="'
+done
+
 fetch "$BASE/browse?letter=Z"
 save_page browse
 check "browse Z: lists the fixture artist" body_has 'href="/artist/900001"'
