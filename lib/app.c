@@ -115,7 +115,10 @@ static long ms_since(const struct timespec *t)
  * cannot be read (then nothing is cached or served from the cache). */
 static uint64_t catalog_version(lyre_req *req)
 {
-    if (catalog_state.checked_once && ms_since(&catalog_state.checked) < req->cfg->cache_revalidate_ms)
+    /* An unknown version (the database was away) is asked again at once:
+     * caching resumes with the first request after the database is back. */
+    if (catalog_state.checked_once && catalog_state.version != 0 &&
+        ms_since(&catalog_state.checked) < req->cfg->cache_revalidate_ms)
         return catalog_state.version;
     db_result r;
     db_status st = db_query(req->db, req->a, &r, "SELECT version FROM catalog_state WHERE id = 1", "");

@@ -302,6 +302,29 @@
     </form>
   </section>
 
+  <xsl:if test="providers/provider">
+    <section class="acct-card" aria-labelledby="acct-services">
+      <h2 id="acct-services">Sign-in services</h2>
+      <p>Sign in with another service instead of your password.</p>
+      <ul class="acct-services">
+        <xsl:for-each select="providers/provider">
+          <li>
+            <span class="acct-service-name"><xsl:value-of select="@title"/></span>
+            <xsl:choose>
+              <xsl:when test="@linked = 'yes'">
+                <span class="acct-badge acct-badge-ok">Linked</span>
+                <xsl:if test="string(@email) != ''"><span class="muted"><xsl:text> </xsl:text><xsl:value-of select="@email"/></span></xsl:if>
+              </xsl:when>
+              <xsl:otherwise>
+                <a class="button button-quiet" href="/auth/{@name}/start?link=1" data-hx-boost="false">Link <xsl:value-of select="@title"/></a>
+              </xsl:otherwise>
+            </xsl:choose>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </section>
+  </xsl:if>
+
   <section class="acct-card" id="data" aria-labelledby="acct-data" tabindex="-1">
     <h2 id="acct-data">Your data</h2>
     <p>Download everything your account holds as one JSON file: your profile, the devices signed

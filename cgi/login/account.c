@@ -308,6 +308,30 @@ static lyre_err profile_page(lyre_req *req, const account_user *u, xmlNodePtr *a
     xmlNodePtr list = view_elem(acct, "countries");
     for (size_t i = 0; i < sizeof countries / sizeof countries[0]; i++)
         view_attr(view_text(list, "country", countries[i].name), "code", countries[i].code);
+    /* Social sign-in services: those linked, and a way to link the others. */
+    if (req->cfg->n_oidc_providers > 0) {
+        db_result ids;
+        db_status st = db_query(req->db, req->a, &ids,
+                                "SELECT provider, COALESCE(email, '') FROM user_identities WHERE user_id = ?",
+                                "u", req->auth->user_id);
+        if (st != DB_OK) {
+            view_free(v);
+            return db_status_to_err(st);
+        }
+        xmlNodePtr provs = view_elem(acct, "providers");
+        for (size_t i = 0; i < req->cfg->n_oidc_providers; i++) {
+            const lyre_oidc_provider *p = &req->cfg->oidc_providers[i];
+            xmlNodePtr pn = view_elem(provs, "provider");
+            view_attr(pn, "name", p->name);
+            view_attr(pn, "title", p->title);
+            for (size_t r = 0; r < ids.nrows; r++) {
+                if (db_cell(&ids, r, 0) && strcmp(db_cell(&ids, r, 0), p->name) == 0) {
+                    view_attr(pn, "linked", "yes");
+                    view_attr(pn, "email", db_cell(&ids, r, 1));
+                }
+            }
+        }
+    }
     *acct_out = acct;
     *out = v;
     return LYRE_OK;
@@ -321,7 +345,9 @@ lyre_err page_account(lyre_req *req)
         return err;
     xmlNodePtr acct;
     lyre_view *v;
-    profile_page(req, &u, &acct, &v);
+    err = profile_page(req, &u, &acct, &v);
+    if (err != LYRE_OK)
+        return err;
     return account_render(req, v, 200);
 }
 
@@ -356,7 +382,9 @@ lyre_err post_account_profile(lyre_req *req)
 
     xmlNodePtr acct;
     lyre_view *v;
-    profile_page(req, &u, &acct, &v);
+    err = profile_page(req, &u, &acct, &v);
+    if (err != LYRE_OK)
+        return err;
     int bad = 0;
     long chars = text_chars(trimmed);
     if (chars < 0) {

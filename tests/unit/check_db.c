@@ -516,18 +516,29 @@ END_TEST
 
 START_TEST(throttle_delay_expires)
 {
-    static const char S[] = "check-db-192.0.2.7";
+    static const char S[] = "check-db-dave";
     throttle_req(1, 10);
-    ck_assert_int_eq(throttle_fail(&treq, "login-ip", S), 0);
-    ck_assert_int_eq(throttle_fail(&treq, "login-ip", S), 1);
-    ck_assert_int_eq(throttle_wait(&treq, "login-ip", S), 1);
+    ck_assert_int_eq(throttle_fail(&treq, "login-account", S), 0);
+    ck_assert_int_eq(throttle_fail(&treq, "login-account", S), 1);
+    ck_assert_int_eq(throttle_wait(&treq, "login-account", S), 1);
     {
         struct timespec ts = { 1, 200 * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
-    ck_assert_int_eq(throttle_wait(&treq, "login-ip", S), 0);
+    ck_assert_int_eq(throttle_wait(&treq, "login-account", S), 0);
     /* The count goes on: the next failure waits longer. */
-    ck_assert_int_eq(throttle_fail(&treq, "login-ip", S), 2);
+    ck_assert_int_eq(throttle_fail(&treq, "login-account", S), 2);
+}
+END_TEST
+
+START_TEST(throttle_address_gets_more)
+{
+    static const char S[] = "check-db-192.0.2.7";
+    throttle_req(1, 10);
+    /* An address may be shared: four times the account's free failures. */
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(throttle_fail(&treq, "login-ip", S), 0);
+    ck_assert_int_eq(throttle_fail(&treq, "login-ip", S), 1);
 }
 END_TEST
 
@@ -1024,6 +1035,7 @@ static Suite *suite_db(void)
     tcase_set_timeout(tt, 30);
     tcase_add_test(tt, throttle_login_delays);
     tcase_add_test(tt, throttle_delay_expires);
+    tcase_add_test(tt, throttle_address_gets_more);
     tcase_add_test(tt, throttle_day_window);
     tcase_add_test(tt, throttle_odd_subjects);
     tcase_add_test(tt, throttle_concurrent);
