@@ -7,7 +7,10 @@
 # socket is private), and read access to the tree; when the checkout sits where www-data
 # cannot go (say under /root), the few files they read are copied out to that directory.
 # The media store is copied there too when www-data cannot read it (the instance directory
-# is private): so what is ingested before apache_start is what Apache serves.
+# is private): so what is ingested before apache_start is what Apache serves.  The accounts
+# settings get the same treatment (apache_accounts).  The per-address limits of
+# etc/apache-lyre.conf read LYRE_MAX_CONNS_PER_IP (default 128) and LYRE_AUTH_POSTS_PER_MIN
+# (default 300) from the environment of apache_start.
 
 APACHE_MODULES=/usr/lib/apache2/modules
 APACHE_USER=www-data
@@ -30,6 +33,53 @@ apache_run_dir() {
     chmod 755 "$run"
     echo "$run" >"$inst/apache-run-dir"
     echo "$run"
+}
+
+# apache_accounts INSTANCE RUN TREE: point the accounts settings of RUN/lyre.conf at files the
+# Apache user can use.  Like the stream secret and the database socket, the sealing key and
+# the mail drop of the instance sit in its private directory: the programs get a copy of the
+# key (the same key, so TOTP secrets sealed through lighttpd open here; their own file, mode
+# 0600) and a mail directory of their own, RUN/mail, linked as INSTANCE/mail-apache for the
+# tests.  When the tree was copied, the common-password list and maildrop.sh go with it.
+apache_accounts() {
+    local inst=$1 run=$2 tree=$3 conf="$2/lyre.conf"
+    (umask 077 && cp "$(auth_key "$inst")" "$run/auth-key") || return 1
+    mkdir -p "$run/mail"
+    chmod 700 "$run/mail"
+    ln -sfn "$run/mail" "$inst/mail-apache"
+    if [ "$tree" != "$LYRE_ROOT" ]; then
+        mkdir -p "$tree/data" "$tree/scripts"
+        cp "$LYRE_ROOT/data/common-passwords.txt" "$tree/data/"
+        cp "$LYRE_ROOT/scripts/maildrop.sh" "$tree/scripts/"
+        chmod -R a+rX "$tree/data" "$tree/scripts"
+    fi
+    # Rewrite the three settings in place (libconfig refuses a setting given twice).
+    (umask 077
+     KEY=$(conf_string "$run/auth-key") WORDS=$(conf_string "$tree/data/common-passwords.txt") \
+        SENDMAIL=$(conf_string "$tree/scripts/maildrop.sh $run/mail") awk '
+        /^  key_file = /         { print "  key_file = " ENVIRON["KEY"] ";"; next }
+        /^  common_passwords = / { print "  common_passwords = " ENVIRON["WORDS"] ";"; next }
+        /^  sendmail = /         { print "  sendmail = " ENVIRON["SENDMAIL"] ";"; next }
+        { print }
+    ' "$conf" >"$conf.tmp") && mv -f "$conf.tmp" "$conf"
+    [ "$(grep -c -e '^  key_file = ' -e '^  common_passwords = ' -e '^  sendmail = ' "$conf")" = 3 ] || {
+        warn "$conf: the accounts settings were not where apache_accounts expects them"
+        return 1
+    }
+}
+
+# qos_lines: the lines that load mod_qos (per-address limits of etc/apache-lyre.conf).
+# Debian's mod_qos calls pcre (1) without linking it, and Apache 2.4.5x+ is built on pcre2, so
+# the library is loaded first.  Without the module the limits are skipped, with a warning.
+qos_lines() {
+    local pcre
+    pcre=$(ldconfig -p 2>/dev/null | awk '$1 == "libpcre.so.3" { print $NF; exit }')
+    if [ ! -f "$APACHE_MODULES/mod_qos.so" ] || [ -z "$pcre" ]; then
+        warn "mod_qos or libpcre.so.3 is missing (scripts/deps.sh installs libapache2-mod-qos):" \
+            "Apache runs without per-address limits"
+        return 0
+    fi
+    printf 'LoadFile %s\nLoadModule qos_module %s/mod_qos.so\n' "$pcre" "$APACHE_MODULES"
 }
 
 # apache_start INSTANCE PORT BUILD DBPORT PASSWORD LOG
@@ -63,8 +113,9 @@ apache_start() {
     fi
     write_lyre_conf "$run/lyre.conf" "$inst" "$dbport" "$port" "$password" tcp "${LYRE_PAGE_SIZE:-50}" "$tree" \
         x-sendfile "$media"
+    apache_accounts "$inst" "$run" "$tree" || return 1
     if [ "$(id -u)" -eq 0 ]; then
-        chown -R "$APACHE_USER" "$run/fcgid" "$run/asan"
+        chown -R "$APACHE_USER" "$run/fcgid" "$run/asan" "$run/mail" "$run/auth-key"
         chgrp "$APACHE_USER" "$run/lyre.conf"
         chmod 640 "$run/lyre.conf"
     fi
@@ -91,6 +142,10 @@ LoadModule headers_module $APACHE_MODULES/mod_headers.so
 LoadModule rewrite_module $APACHE_MODULES/mod_rewrite.so
 LoadModule fcgid_module $APACHE_MODULES/mod_fcgid.so
 LoadModule xsendfile_module $APACHE_MODULES/mod_xsendfile.so
+LoadModule setenvif_module $APACHE_MODULES/mod_setenvif.so
+LoadModule unique_id_module $APACHE_MODULES/mod_unique_id.so
+LoadModule reqtimeout_module $APACHE_MODULES/mod_reqtimeout.so
+$(qos_lines)
 TypesConfig /etc/mime.types
 StartServers 1
 ServerLimit 2
@@ -102,6 +157,8 @@ EOF
     run_logged "$log" env -i PATH="$PATH" LANG=C \
         LYRE_ROOT="$tree" LYRE_BUILD="$bin_dir" LYRE_CONF="$run/lyre.conf" LYRE_RUN="$run" \
         LYRE_MEDIA="$media" \
+        LYRE_MAX_CONNS_PER_IP="${LYRE_MAX_CONNS_PER_IP:-128}" \
+        LYRE_AUTH_POSTS_PER_MIN="${LYRE_AUTH_POSTS_PER_MIN:-300}" \
         LYRE_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:log_path=$run/asan/asan}" \
         LYRE_UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:log_path=$run/asan/ubsan}" \
         apache2 -f "$dir/httpd.conf" -k start || return 1

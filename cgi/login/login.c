@@ -107,52 +107,6 @@ void signin_providers(lyre_req *req, xmlNodePtr parent, const char *next)
     }
 }
 
-static int is_ascii_label_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
-
-/* What a sign-up form should accept: local@domain, no spaces, quotes,
- * brackets or controls (so the address is also a safe mail header), a domain
- * of dot-separated labels with at least one dot.  Non-ASCII (an
- * internationalised address, already checked as UTF-8) is let through; the
- * verification mail settles whether it works. */
-int signin_email_ok(const char *s)
-{
-    size_t len = strlen(s);
-    const char *at = strrchr(s, '@');
-    if (len < 3 || len > 254 || !at || at == s || at - s > 64 || strchr(s, '@') != at)
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= 0x20 || *p == 0x7f || strchr("\"(),:;<>[\\]", *p))
-            return 0;
-    if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-        return 0;
-    const char *d = at + 1;
-    if (!*d || !strchr(d, '.'))
-        return 0;
-    size_t label = 0;
-    int ascii_label = 1;
-    for (const char *p = d;; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '.' || c == '\0') {
-            if (label == 0 || label > 63 || (ascii_label && (p[-1] == '-' || p[-(long)label] == '-')))
-                return 0;
-            if (c == '\0')
-                break;
-            label = 0;
-            ascii_label = 1;
-            continue;
-        }
-        if (c >= 0x80)
-            ascii_label = 0;
-        else if (!is_ascii_label_char(c))
-            return 0;
-        label++;
-    }
-    return 1;
-}
-
 long signin_ms_since(const struct timespec *start)
 {
     struct timespec now;

@@ -41,8 +41,7 @@ void signin_providers(lyre_req *req, xmlNodePtr parent, const char *next);
 /* Put next on a form element: next="..." and next-q (percent-encoded). */
 void signin_next(lyre_req *req, xmlNodePtr form, const char *next);
 
-/* 1 if s looks like an email address we can send to (see login.c). */
-int signin_email_ok(const char *s);
+
 
 /* Milliseconds since start (CLOCK_MONOTONIC). */
 long signin_ms_since(const struct timespec *start);

@@ -23,8 +23,6 @@
 #include "password.h"
 #include "throttle.h"
 
-#define USERNAME_MIN 3
-#define USERNAME_MAX 32
 
 typedef struct signup_form {
     const char *username, *email, *next;
@@ -56,33 +54,13 @@ lyre_err page_signup(lyre_req *req)
     return render_signup(req, &f, 200);
 }
 
-static int is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static const char *username_problem(const char *u)
-{
-    size_t n = strlen(u);
-    if (n == 0)
-        return "Choose a user name.";
-    if (n < USERNAME_MIN || n > USERNAME_MAX)
-        return "Use 3 to 32 characters.";
-    if (!is_alnum(u[0]))
-        return "Start with a letter or a digit.";
-    for (const char *p = u; *p; p++)
-        if (!is_alnum(*p) && *p != '.' && *p != '_' && *p != '-')
-            return "Use only letters (a–z), digits, dots, hyphens and underscores.";
-    return NULL;
-}
-
 static const char *email_problem(const char *e)
 {
     if (!*e)
         return "Enter your email address.";
     if (strlen(e) > 254)
         return "An email address has at most 254 characters.";
-    if (!signin_email_ok(e))
+    if (!auth_email_valid(e))
         return "This does not look like an email address (name@example.com).";
     return NULL;
 }
@@ -113,7 +91,7 @@ lyre_err post_signup(lyre_req *req)
     const char *password2 = signin_form_raw(req, "password2");
     signup_form f = { .username = signin_form_text(req, "username"), .email = signin_form_text(req, "email"),
                       .next = login_next(req, http_form(req, "next")) };
-    f.username_error = username_problem(f.username);
+    f.username_error = auth_username_problem(f.username);
     f.email_error = email_problem(f.email);
     if (!*password)
         f.password_error = "Choose a password.";

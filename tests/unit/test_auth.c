@@ -159,12 +159,57 @@ START_TEST(https_cookie_is_host_prefixed)
 }
 END_TEST
 
+START_TEST(account_names)
+{
+    ck_assert_ptr_null(auth_username_problem("ada"));
+    ck_assert_ptr_null(auth_username_problem("Ada.L_ove-1"));
+    ck_assert_ptr_null(auth_username_problem("abcdefghijklmnopqrstuvwxyz012345"));   /* 32 */
+    ck_assert_ptr_nonnull(auth_username_problem(""));
+    ck_assert_ptr_nonnull(auth_username_problem("ab"));
+    ck_assert_ptr_nonnull(auth_username_problem("abcdefghijklmnopqrstuvwxyz0123456")); /* 33 */
+    ck_assert_ptr_nonnull(auth_username_problem("_ada"));
+    ck_assert_ptr_nonnull(auth_username_problem("a da"));
+    ck_assert_ptr_nonnull(auth_username_problem("ad<a>"));
+    ck_assert_ptr_nonnull(auth_username_problem("Zo\xC3\xAB"));
+    ck_assert_ptr_nonnull(auth_username_problem("x' OR '1'='1"));
+}
+END_TEST
+
+START_TEST(email_addresses)
+{
+    ck_assert_int_eq(auth_email_valid("ada@example.org"), 1);
+    ck_assert_int_eq(auth_email_valid("a.b+tag@mail.example.co.uk"), 1);
+    ck_assert_int_eq(auth_email_valid("zo\xC3\xAB@b\xC3\xBC" "cher.example"), 1);
+    ck_assert_int_eq(auth_email_valid(""), 0);
+    ck_assert_int_eq(auth_email_valid("ada"), 0);
+    ck_assert_int_eq(auth_email_valid("ada@localhost"), 0);
+    ck_assert_int_eq(auth_email_valid("@example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("a@@example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("a b@example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("a@example.org\r\nBcc: x@y.z"), 0);
+    ck_assert_int_eq(auth_email_valid("a,b@example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("<a@example.org>"), 0);
+    ck_assert_int_eq(auth_email_valid(".a@example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("a..b@example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("a@-example.org"), 0);
+    ck_assert_int_eq(auth_email_valid("a@example..org"), 0);
+    ck_assert_int_eq(auth_email_valid("a@\xFF.org"), 0);           /* not UTF-8 */
+    char longest[300];
+    memset(longest, 'a', sizeof longest);
+    memcpy(longest + 64, "@", 1);
+    memcpy(longest + 250, ".org", 5);
+    ck_assert_int_eq(auth_email_valid(longest), 0);               /* 254+ bytes */
+}
+END_TEST
+
 Suite *suite_auth(void)
 {
     Suite *s = suite_create("auth");
     TCase *tc = tcase_create("csrf");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, role_names);
+    tcase_add_test(tc, account_names);
+    tcase_add_test(tc, email_addresses);
     tcase_add_test(tc, anonymous_double_submit);
     tcase_add_test(tc, anonymous_header_token);
     tcase_add_test(tc, refuses_missing_or_wrong);

@@ -105,6 +105,16 @@ int main(int argc, char **argv)
     if (conf_path == NULL)
         conf_path = config_default_path();
     have_cfg = 1;
+    /* "lyre-admin user --help" answers without a lyre.conf. */
+    for (int i = optind + 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            config_defaults(&cfg);
+            snprintf(cmd_name, sizeof cmd_name, "%s %s", prog, cmd->name);
+            argv[optind] = cmd_name;
+            status = cmd->run(&ctx, argc - optind, argv + optind);
+            goto cleanup;
+        }
+    }
     if (config_load(&cfg, conf_path, &err) != 0) {
         fprintf(stderr, "%s\n", err.buf);
         status = ADMIN_USAGE;
