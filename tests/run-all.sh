@@ -29,6 +29,10 @@ export LYRE_PAGE_SIZE=10
 # request rechecks its session (a session ended by one worker is over for all at once), and
 # the OpenID provider tests/integration/oidc.sh starts on 8093.
 export LYRE_ARGON2="1 8192 1" LYRE_SESSION_RECHECK_MS=0 LYRE_OIDC_ISSUER="http://127.0.0.1:8093"
+# Every suite signs in from loopback: the web servers' per-address limit on sign-in POSTs
+# (etc/limits.lua, mod_qos) is raised here; tests/integration/limits.sh checks it on a
+# server of its own with a low limit.
+export LYRE_AUTH_POSTS_PER_MIN=3000
 
 # Sanitizer reports of the programs go to files (lighttpd: var/test/asan, Apache: its own
 # run directory); each web server adds its log_path.  lyre-admin and the unit tests report
