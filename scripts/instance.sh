@@ -2,7 +2,7 @@
 # (through scripts/db-server.sh), its lyre.conf and its lighttpd.  Sourced after lib.sh.
 #
 # An instance directory holds: mysql/ mysql.sock my.cnf (db-server.sh), db-password,
-# lyre.conf, stream-secret, media/, lighttpd.pid, lighttpd-*.log, catalog.sock, stream.sock,
+# lyre.conf, stream-secret, auth-key, mail/, media/, lighttpd.pid, lighttpd-*.log, programs.log, catalog.sock, stream.sock,
 # asan/ (test builds).
 
 DB_SERVER="$LYRE_ROOT/scripts/db-server.sh"
