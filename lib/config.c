@@ -95,7 +95,7 @@ static const setting settings[] = {
     INT("stream.url_ttl", stream_url_ttl, 21600, 10, 604800, "seconds a signed media URL stays valid"),
 
     INT("auth.argon2_time_cost", argon2_time_cost, 2, 1, 100, "argon2id passes over memory"),
-    INT("auth.argon2_memory_kib", argon2_memory_kib, 65536, 8, 4194304, "argon2id memory in KiB"),
+    INT("auth.argon2_memory_kib", argon2_memory_kib, 57344, 8, 4194304, "argon2id memory in KiB"),
     INT("auth.argon2_parallelism", argon2_parallelism, 1, 1, 16, "argon2id lanes"),
     STR("auth.common_passwords", common_passwords_file, LYRE_PKGDATADIR "/common-passwords.txt", 0,
         check_nonempty, "list of the most common passwords, refused at sign-up"),

@@ -47,7 +47,7 @@ auth_key() {
 #                                        with client ids lyre-rs / lyre-es at that issuer
 #   LYRE_SESSION_RECHECK_MS=N            session.recheck_ms (default 1000)
 accounts_conf() {
-    local inst=$1 key t=2 m=65536 p=1
+    local inst=$1 key t=2 m=57344 p=1
     key=$(auth_key "$inst")
     mkdir -p "$inst/mail"
     [ -z "${LYRE_ARGON2:-}" ] || read -r t m p <<<"$LYRE_ARGON2"
