@@ -39,6 +39,7 @@ static const char *check_nonempty(char *value);
 static const char *check_base_url(char *value);
 static const char *check_static_url(char *value);
 static const char *check_stream_mode(char *value);
+static const char *check_cdn_base_url(char *value);
 
 #define OFF(field) offsetof(lyre_config, field)
 #define STR(p, field, def, req, chk, doc) { p, SET_STRING, OFF(field), def, 0, 0, 0, req, chk, doc }
@@ -51,6 +52,8 @@ static const setting settings[] = {
         "absolute URL of the site, used in redirects and links sent out"),
     STR("site.static_url", static_url, "/static", 0, check_static_url,
         "prefix of css/js/icons: a path or a CDN URL"),
+    STR("site.cdn_base_url", cdn_base_url, "", 0, check_cdn_base_url,
+        "\"\" or an absolute URL put before every asset URL a page emits (css, js, cover art)"),
 
     STR("database.host", db_host, "localhost", 0, NULL, "MariaDB host"),
     INT("database.port", db_port, 3306, 1, 65535, "MariaDB TCP port"),
@@ -171,6 +174,14 @@ static const char *check_static_url(char *value)
     strip_trailing_slashes(value);
     if (has_space_or_control(value) || !(is_path || is_absolute_http_url(value)))
         return "must be a path starting with '/' or an absolute http(s) URL";
+    return NULL;
+}
+
+static const char *check_cdn_base_url(char *value)
+{
+    strip_trailing_slashes(value);
+    if (value[0] && (has_space_or_control(value) || !is_absolute_http_url(value)))
+        return "must be \"\" or an absolute http:// or https:// URL";
     return NULL;
 }
 

@@ -18,6 +18,7 @@ typedef struct lyre_config {
     char *site_name;            /* site.name */
     char *base_url;             /* site.base_url: absolute URL of the site, no trailing slash */
     char *static_url;           /* site.static_url: prefix of htdocs assets ("/static" or a CDN URL) */
+    char *cdn_base_url;         /* site.cdn_base_url: "" or an absolute URL before every asset URL */
 
     /* database */
     char *db_host;              /* database.host */

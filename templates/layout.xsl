@@ -54,6 +54,9 @@
       <script src="{$static}/vendor/htmx.min.js" defer="defer"></script>
       <script src="{$static}/js/lyre.js" defer="defer"></script>
       <script src="{$static}/js/player.js" defer="defer"></script>
+      <script src="{$static}/js/library.js" defer="defer"></script>
+      <script src="{$static}/js/playlists.js" defer="defer"></script>
+      <script src="{$static}/js/search.js" defer="defer"></script>
     </head>
     <!-- htmx boosts links and forms: only #page is fetched and swapped, so the player
          outside it keeps playing; #page is also what the history snapshots hold. -->
@@ -102,6 +105,13 @@
             <xsl:with-param name="label" select="'Search'"/>
             <xsl:with-param name="here" select="$section = 'search'"/>
             <xsl:with-param name="icon" select="'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-3.5-3.5'"/>
+          </xsl:call-template>
+          <xsl:call-template name="nav-item">
+            <xsl:with-param name="href" select="'/library'"/>
+            <xsl:with-param name="label" select="'Your Library'"/>
+            <xsl:with-param name="here" select="$section = 'library'"/>
+            <xsl:with-param name="within" select="$section = 'playlist' or $section = 'stats'"/>
+            <xsl:with-param name="icon" select="'M5 4v16M10 4v16M15 5l4 15'"/>
           </xsl:call-template>
         </ul>
       </nav>
@@ -613,6 +623,16 @@
       <button type="button" role="menuitem" tabindex="-1" data-act="menu-add">
         <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-add"/></xsl:call-template>
         <span>Add to queue</span>
+      </button>
+      <!-- Shown to signed-in visitors by playlists.js / library.js, which handle the
+           "lyre:menu" event player.js sends for these two. -->
+      <button type="button" role="menuitem" tabindex="-1" data-act="menu-playlist" hidden="hidden">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-add"/></xsl:call-template>
+        <span>Add to playlist…</span>
+      </button>
+      <button type="button" role="menuitem" tabindex="-1" data-act="menu-like" hidden="hidden">
+        <xsl:call-template name="icon"><xsl:with-param name="d" select="'M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z'"/></xsl:call-template>
+        <span>Like</span>
       </button>
       <a role="menuitem" tabindex="-1" href="/" data-act="menu-album">
         <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-album"/></xsl:call-template>

@@ -16,5 +16,8 @@
 <xsl:include href="login.xsl"/>
 <xsl:include href="account.xsl"/>
 <xsl:include href="oidc.xsl"/>
+<xsl:include href="library.xsl"/>
+<xsl:include href="playlist.xsl"/>
+<xsl:include href="stats.xsl"/>
 <xsl:output method="html" encoding="UTF-8" indent="no"/>
 </xsl:stylesheet>

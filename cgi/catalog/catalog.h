@@ -11,6 +11,25 @@ lyre_err page_album(lyre_req *req);
 lyre_err page_track(lyre_req *req);
 lyre_err page_search(lyre_req *req);
 
+/* library.c — your library (signed in): likes, saved albums, followed artists */
+lyre_err page_library(lyre_req *req);            /* GET  /library (overview + recently played) */
+lyre_err page_library_songs(lyre_req *req);      /* GET  /library/songs (Liked Songs, playable) */
+lyre_err page_library_albums(lyre_req *req);     /* GET  /library/albums */
+lyre_err page_library_artists(lyre_req *req);    /* GET  /library/artists */
+lyre_err page_library_playlists(lyre_req *req);  /* GET  /library/playlists (own, collaborative, followed) */
+lyre_err post_library_like(lyre_req *req);       /* POST /library/like (kind, id, on) */
+lyre_err page_library_state(lyre_req *req);      /* GET  /library/state?tracks=&albums=&artists= (JSON) */
+/* history.c */
+lyre_err page_library_history(lyre_req *req);    /* GET  /library/history */
+lyre_err post_history_pause(lyre_req *req);      /* POST /library/history/pause */
+lyre_err post_history_resume(lyre_req *req);     /* POST /library/history/resume */
+lyre_err post_history_clear(lyre_req *req);      /* POST /library/history/clear */
+/* stats.c — listening statistics (signed in) */
+lyre_err page_stats(lyre_req *req);              /* GET  /stats?range=4w|6m|all */
+lyre_err page_stats_year(lyre_req *req);         /* GET  /stats/{year} (year in review) */
+/* suggest.c — search suggestions while typing */
+lyre_err page_search_suggest(lyre_req *req);     /* GET  /search/suggest?q= (JSON) */
+
 /* "3:07", "1:02:03" */
 const char *format_duration(arena *a, long long ms);
 /* "47 min", "1 hr 12 min" */

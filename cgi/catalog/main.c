@@ -13,6 +13,22 @@ static const lyre_route routes[] = {
     { "GET", "/album/{}",    ROUTE_CACHE, page_album },
     { "GET", "/track/{}",    ROUTE_CACHE, page_track },
     { "GET", "/search",      ROUTE_CACHE, page_search },
+    { "GET", "/search/suggest", ROUTE_NONE, page_search_suggest },
+
+    { "GET",  "/library",                 ROUTE_LOGIN, page_library },
+    { "GET",  "/library/songs",           ROUTE_LOGIN, page_library_songs },
+    { "GET",  "/library/albums",          ROUTE_LOGIN, page_library_albums },
+    { "GET",  "/library/artists",         ROUTE_LOGIN, page_library_artists },
+    { "GET",  "/library/playlists",       ROUTE_LOGIN, page_library_playlists },
+    { "GET",  "/library/history",         ROUTE_LOGIN, page_library_history },
+    { "GET",  "/library/state",           ROUTE_NONE,  page_library_state },
+    { "POST", "/library/like",            ROUTE_LOGIN, post_library_like },
+    { "POST", "/library/history/pause",   ROUTE_LOGIN, post_history_pause },
+    { "POST", "/library/history/resume",  ROUTE_LOGIN, post_history_resume },
+    { "POST", "/library/history/clear",   ROUTE_LOGIN, post_history_clear },
+
+    { "GET",  "/stats",                   ROUTE_LOGIN, page_stats },
+    { "GET",  "/stats/{}",                ROUTE_LOGIN, page_stats_year },
     { NULL, NULL, 0, NULL },
 };
 

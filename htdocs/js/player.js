@@ -1004,6 +1004,13 @@
     } else {
       album.hidden = true;
     }
+    // Signed-in visitors (an account area with a token) can like and add to playlists.
+    var signedIn = !!(doc.getElementById("account") && doc.getElementById("account").getAttribute("data-csrf"));
+    ["menu-playlist", "menu-like"].forEach(function (a) {
+      var el = ui.menu.querySelector('[data-act="' + a + '"]');
+      if (el) el.hidden = !signedIn;
+    });
+    doc.dispatchEvent(new CustomEvent("lyre:menu-open", { detail: { menu: ui.menu, row: row } }));
     ui.menu.hidden = false;
     button.setAttribute("aria-expanded", "true");
     var r = button.getBoundingClientRect();
@@ -1052,6 +1059,11 @@
     if (act === "menu-album") { closeMenu(false); return; }   // htmx follows the link
     e.preventDefault();
     closeMenu(true);
+    if (act === "menu-playlist" || act === "menu-like") {
+      // Handled by playlists.js and library.js: the row's track and the button it came from.
+      doc.dispatchEvent(new CustomEvent("lyre:menu", { detail: { act: act, item: itemFrom(row), row: row, opener: b } }));
+      return;
+    }
     addToQueue([itemFrom(row)], act === "menu-next");
   });
   doc.addEventListener("pointerdown", function (e) {

@@ -21,6 +21,8 @@ int main(void)
     srunner_add_suite(sr, suite_seal());
     srunner_add_suite(sr, suite_jose());
     srunner_add_suite(sr, suite_auth());
+    srunner_add_suite(sr, suite_fuzzy());
+    srunner_add_suite(sr, suite_multipart());
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

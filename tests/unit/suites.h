@@ -19,4 +19,6 @@ Suite *suite_totp(void);
 Suite *suite_seal(void);
 Suite *suite_jose(void);
 Suite *suite_auth(void);
+Suite *suite_fuzzy(void);
+Suite *suite_multipart(void);
 #endif

@@ -27,7 +27,8 @@ int admin_connect(const admin_ctx *ctx);
 int admin_migrate(admin_ctx *ctx, int argc, char **argv);
 int admin_status(admin_ctx *ctx, int argc, char **argv);
 int admin_demo(admin_ctx *ctx, int argc, char **argv);
-int admin_user(admin_ctx *ctx, int argc, char **argv);   /* user.c: add|promote|disable|enable|reset-password|list */
+int admin_user(admin_ctx *ctx, int argc, char **argv);
+int admin_search_index(admin_ctx *ctx, int argc, char **argv); /* search_index.c */   /* user.c: add|promote|disable|enable|reset-password|list */
 
 /* The newest schema version recorded in the database: 0 = none (or no
  * schema_migrations table), -1 = error (said). */

@@ -26,6 +26,8 @@ static const admin_command commands[] = {
     { "status", admin_status, "", "connection, schema version and row counts" },
     { "user", admin_user, "add|promote|disable|enable|reset-password|list ...",
       "manage accounts (lyre-admin user --help)" },
+    { "search-index", admin_search_index, "[--rebuild]",
+      "bring the typo-tolerant search index up to date with the catalog" },
 };
 
 static void usage(FILE *f, const char *prog)
