@@ -14,6 +14,7 @@
 #include <libxslt/xsltutils.h>
 #include <libxslt/transform.h>
 
+#include "assets.h"
 #include "auth.h"
 #include "config.h"
 #include "crypto.h"
@@ -371,6 +372,7 @@ static void add_meta(lyre_req *req, lyre_view *v)
     view_attr(root, "path", req->path);
     view_text(meta, "site", req->cfg->site_name);
     view_text(meta, "static", req->cfg->static_url);
+    assets_add_meta(req->cfg, req->a, meta);   /* hashed, CDN-prefixed css/js URLs */
     int has_section = 0;
     for (xmlNodePtr n = meta->children; n; n = n->next)
         if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)"section") == 0)
@@ -462,10 +464,15 @@ static void security_headers(lyre_req *req)
     http_set_header(req, "Referrer-Policy", "strict-origin-when-cross-origin");
     http_set_header(req, "X-Request-Id", req->request_id);
     if (str_starts_with(req->content_type, "text/html")) {
-        const char *st = req->cfg->static_url;
-        /* A CDN in site.static_url serves css, js and images too. */
-        const char *cdn = (str_starts_with(st, "http://") || str_starts_with(st, "https://"))
-                          ? arena_printf(req->a, " %s", st) : "";
+        /* A CDN in site.cdn_base_url or site.static_url serves css, js, images and
+         * covers too.  The source is the origin: a source with a path would match that
+         * one path only. */
+        const char *o1 = url_origin(req->a, req->cfg->cdn_base_url);
+        const char *o2 = url_origin(req->a, req->cfg->static_url);
+        if (o1 && o2 && strcmp(o1, o2) == 0)
+            o2 = NULL;
+        const char *cdn = arena_printf(req->a, "%s%s%s%s", o1 ? " " : "", o1 ? o1 : "",
+                                       o2 ? " " : "", o2 ? o2 : "");
         char *csp = arena_printf(req->a,
             "default-src 'self'; img-src 'self' data:%s; style-src 'self' 'unsafe-inline'%s; "
             "script-src 'self'%s; media-src 'self' blob:%s; frame-ancestors 'none'; "

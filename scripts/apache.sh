@@ -101,6 +101,8 @@ apache_start() {
         mkdir -p "$tree" "$bin_dir/cgi"
         cp -R "$LYRE_ROOT/templates" "$LYRE_ROOT/htdocs" "$tree/"
         cp "$build"/cgi/lyre-* "$bin_dir/cgi/"
+        # The programs read the asset map beside their cgi/ (lib/assets.h).
+        [ ! -d "$build/htdocs-hashed" ] || cp -R "$build/htdocs-hashed" "$bin_dir/"
         chmod -R a+rX "$tree" "$bin_dir"
     fi
     # Apache cannot check signed URLs: lyre-stream answers X-Sendfile (mod_xsendfile) instead.

@@ -36,6 +36,16 @@
   </xsl:choose>
 </xsl:template>
 
+<!-- The URL of the htdocs file NAME ("css/lyre.css") for this page. -->
+<xsl:template name="asset">
+  <xsl:param name="name"/>
+  <xsl:variable name="url" select="string($meta/assets/asset[@name = $name]/@url)"/>
+  <xsl:choose>
+    <xsl:when test="$url != ''"><xsl:value-of select="$url"/></xsl:when>
+    <xsl:otherwise><xsl:value-of select="concat($static, '/', $name)"/></xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+
 <xsl:template name="document">
   <html lang="en">
     <head>
@@ -47,16 +57,18 @@
       <meta name="theme-color" content="#f7f7fa" media="(prefers-color-scheme: light)"/>
       <meta name="theme-color" content="#101014" media="(prefers-color-scheme: dark)"/>
       <title><xsl:call-template name="document-title"/></title>
-      <link rel="stylesheet" href="{$static}/css/lyre.css"/>
-      <link rel="icon" href="{$static}/favicon.svg" type="image/svg+xml"/>
+      <!-- Asset URLs come from /page/meta/assets (lib/assets.c: content-hashed names,
+           site.cdn_base_url in front), or are the plain {$static}/ names without it. -->
+      <link rel="stylesheet"><xsl:attribute name="href"><xsl:call-template name="asset"><xsl:with-param name="name" select="'css/lyre.css'"/></xsl:call-template></xsl:attribute></link>
+      <link rel="icon" type="image/svg+xml"><xsl:attribute name="href"><xsl:call-template name="asset"><xsl:with-param name="name" select="'favicon.svg'"/></xsl:call-template></xsl:attribute></link>
       <!-- Deferred scripts run in this order: htmx (vendored from npm at build time),
            the site's sugar, the player.  Pages work without any of them. -->
-      <script src="{$static}/vendor/htmx.min.js" defer="defer"></script>
-      <script src="{$static}/js/lyre.js" defer="defer"></script>
-      <script src="{$static}/js/player.js" defer="defer"></script>
-      <script src="{$static}/js/library.js" defer="defer"></script>
-      <script src="{$static}/js/playlists.js" defer="defer"></script>
-      <script src="{$static}/js/search.js" defer="defer"></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'vendor/htmx.min.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/lyre.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/player.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/library.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/playlists.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/search.js'"/></xsl:call-template></xsl:attribute></script>
     </head>
     <!-- htmx boosts links and forms: only #page is fetched and swapped, so the player
          outside it keeps playing; #page is also what the history snapshots hold. -->
@@ -512,6 +524,9 @@
 
 <xsl:template name="player">
   <section id="player" class="player" aria-label="Player" data-static="{$static}" data-js="">
+    <!-- The player loads these itself: their hashed (CDN) URLs. -->
+    <xsl:attribute name="data-hls"><xsl:call-template name="asset"><xsl:with-param name="name" select="'vendor/hls.light.min.js'"/></xsl:call-template></xsl:attribute>
+    <xsl:attribute name="data-placeholder"><xsl:call-template name="asset"><xsl:with-param name="name" select="'cover-placeholder.svg'"/></xsl:call-template></xsl:attribute>
     <div class="player-now">
       <span class="player-art" data-el="art"></span>
       <div class="player-meta">

@@ -405,7 +405,7 @@
             </span>
           </xsl:when>
           <!-- The header's logo carries ids; the favicon is the same drawing without them. -->
-          <xsl:otherwise><img class="auth-logo" src="{$static}/favicon.svg" alt="" width="48" height="48"/></xsl:otherwise>
+          <xsl:otherwise><img class="auth-logo" alt="" width="48" height="48"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'favicon.svg'"/></xsl:call-template></xsl:attribute></img></xsl:otherwise>
         </xsl:choose>
       </div>
       <h1 id="auth-title"><xsl:value-of select="$title"/></h1>

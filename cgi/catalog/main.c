@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
+
 static const lyre_route routes[] = {
     { "GET", "/",            ROUTE_CACHE, page_home },
     { "GET", "/browse",      ROUTE_CACHE, page_artists },
@@ -63,11 +65,12 @@ xmlNodePtr add_duration(lyre_req *req, xmlNodePtr parent, const char *name, cons
 void add_cover(lyre_req *req, xmlNodePtr parent, const char *sha)
 {
     /* Thumbnails sit in the media store beside the original, served by the
-     * web server under /art/ (see etc/lighttpd.conf); the name is the hash of
-     * the original, so the URL never changes meaning. */
-    if (!sha || strlen(sha) != 64)
-        return;
-    view_text(parent, "cover", arena_printf(req->a, "/art/%.2s/%s-300.jpg", sha, sha));
+     * web server under /art/ (see etc/lighttpd.conf) as immutable, behind
+     * site.cdn_base_url when set; the name is the hash of the original, so the
+     * URL never changes meaning. */
+    const char *url = art_url(req->cfg, req->a, sha, 300);
+    if (url)
+        view_text(parent, "cover", url);
 }
 
 xmlNodePtr add_album_row(lyre_req *req, xmlNodePtr parent, const db_result *r, size_t row)

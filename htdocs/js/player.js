@@ -113,7 +113,7 @@
         return;
       }
       var s = doc.createElement("script");
-      s.src = STATIC + "/vendor/hls.light.min.js";
+      s.src = root.getAttribute("data-hls") || STATIC + "/vendor/hls.light.min.js";
       s.async = true;
       s.onload = function () {
         if (window.Hls && window.Hls.isSupported()) {
@@ -860,7 +860,7 @@
 
   function artworkList(item) {
     var abs = function (u) { return new URL(u, location.href).href; };
-    if (!item.cover) return [{ src: abs(STATIC + "/cover-placeholder.svg"), sizes: "512x512", type: "image/svg+xml" }];
+    if (!item.cover) return [{ src: abs(root.getAttribute("data-placeholder") || STATIC + "/cover-placeholder.svg"), sizes: "512x512", type: "image/svg+xml" }];
     var m = /^(.*)-300\.jpg$/.exec(item.cover);
     if (!m) return [{ src: abs(item.cover) }];
     return [96, 300, 640].map(function (s) {
