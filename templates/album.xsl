@@ -23,6 +23,17 @@
           <xsl:with-param name="text" select="'Add to queue'"/>
           <xsl:with-param name="icon" select="$i-add"/>
         </xsl:call-template>
+        <!-- playlists.js shows it to signed-in visitors (the page is cached for everybody) -->
+        <button type="button" class="button button-quiet" data-pl-album="{album/@id}"
+                data-pl-title="{normalize-space(album/title)}" hidden="hidden">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-add"/></xsl:call-template>
+          <span>Add to playlist</span>
+        </button>
+        <!-- library.js shows it to signed-in visitors (the page is cached for everybody) -->
+        <button type="button" class="like" data-like="album" data-id="{album/@id}" aria-pressed="false" hidden="hidden"
+                aria-label="{concat('Save ', normalize-space(album/title), ' to Your Library')}">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-heart"/></xsl:call-template>
+        </button>
       </div>
       <table class="tracklist" id="tracks" data-tracklist="album:{album/@id}">
         <caption class="visually-hidden">Tracks of <xsl:value-of select="album/title"/></caption>

@@ -57,6 +57,11 @@
           <xsl:with-param name="many" select="'songs'"/>
         </xsl:call-template>
       </p>
+      <!-- library.js shows it to signed-in visitors (the page is cached for everybody) -->
+      <p class="hero-actions">
+        <button type="button" class="like like-follow button button-quiet" data-like="artist" data-id="{@id}"
+                aria-pressed="false" hidden="hidden"><span class="like-text">Follow</span></button>
+      </p>
     </div>
   </div>
 </xsl:template>

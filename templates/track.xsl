@@ -65,6 +65,11 @@
       <xsl:with-param name="text" select="'Add to queue'"/>
       <xsl:with-param name="icon" select="$i-add"/>
     </xsl:call-template>
+    <!-- library.js shows it to signed-in visitors (the page is cached for everybody) -->
+    <button type="button" class="like" data-like="track" data-id="{@id}" aria-pressed="false" hidden="hidden"
+            aria-label="{concat('Like ', normalize-space(title))}">
+      <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-heart"/></xsl:call-template>
+    </button>
   </div>
   <section class="shelf">
     <h2>Details</h2>

@@ -44,4 +44,21 @@ xmlNodePtr add_album_row(lyre_req *req, xmlNodePtr parent, const db_result *r, s
 /* <artist id="…">name</artist> */
 xmlNodePtr add_artist_ref(xmlNodePtr parent, const char *id, const char *name);
 
+/* A track row of the library pages (Liked Songs, history, recently played):
+ * the columns LIBRARY_TRACK_COLS (t: tracks, joined by LIBRARY_TRACK_JOINS)
+ * read from column col of r → <track id [unavailable]><title/><artists><artist id/>…
+ * </artists><album id><title/><cover/></album><duration ms/></track>.  library.c */
+xmlNodePtr library_track_row(lyre_req *req, xmlNodePtr parent, const db_result *r, size_t row,
+                             size_t col);
+#define LIBRARY_TRACK_COLS \
+    "t.id, t.title, t.duration_ms, al.id, al.title, aw.sha256, aa.id, aa.name, " \
+    "(SELECT GROUP_CONCAT(c.artist_id ORDER BY c.role, c.position SEPARATOR ',') " \
+    " FROM track_artists c WHERE c.track_id = t.id AND c.role IN ('main', 'featured')), " \
+    "(SELECT GROUP_CONCAT(ca.name ORDER BY c.role, c.position SEPARATOR '\x1f') " \
+    " FROM track_artists c JOIN artists ca ON ca.id = c.artist_id " \
+    " WHERE c.track_id = t.id AND c.role IN ('main', 'featured')), t.available "
+#define LIBRARY_TRACK_JOINS \
+    "JOIN albums al ON al.id = t.album_id JOIN artists aa ON aa.id = al.album_artist_id " \
+    "LEFT JOIN artwork aw ON aw.id = al.artwork_id "
+
 #endif

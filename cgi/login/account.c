@@ -474,7 +474,7 @@ lyre_err page_account_export(lyre_req *req)
     lyre_err err = account_user_load(req, &u);
     if (err != LYRE_OK)
         return err;
-    db_result extra, sessions, identities, plays;
+    db_result extra, sessions, identities, plays, likes;
     db_status st = db_query(req->db, req->a, &extra,
         "SELECT " DT("email_verified_at") ", " DT("password_changed_at") ", "
         "(SELECT COUNT(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) "
@@ -496,6 +496,18 @@ lyre_err page_account_export(lyre_req *req)
             "LEFT JOIN albums al ON al.id = t.album_id "
             "LEFT JOIN artists ar ON ar.id = al.album_artist_id "
             "WHERE pe.user_id = ? ORDER BY pe.created_at, pe.id", "u", uid);
+    if (st == DB_OK)
+        st = db_query(req->db, req->a, &likes,
+            "SELECT 'track', t.id, t.title, ar.name, " DT("l.created_at") " "
+            "FROM track_likes l JOIN tracks t ON t.id = l.track_id "
+            "LEFT JOIN albums al ON al.id = t.album_id "
+            "LEFT JOIN artists ar ON ar.id = al.album_artist_id WHERE l.user_id = ? "
+            "UNION ALL SELECT 'album', al.id, al.title, ar.name, " DT("l.created_at") " "
+            "FROM album_likes l JOIN albums al ON al.id = l.album_id "
+            "LEFT JOIN artists ar ON ar.id = al.album_artist_id WHERE l.user_id = ? "
+            "UNION ALL SELECT 'artist', ar.id, ar.name, NULL, " DT("l.created_at") " "
+            "FROM artist_follows l JOIN artists ar ON ar.id = l.artist_id WHERE l.user_id = ? "
+            "ORDER BY 5, 1, 2", "uuu", uid, uid, uid);
     if (st != DB_OK)
         return db_status_to_err(st);
 
@@ -563,9 +575,11 @@ lyre_err page_account_export(lyre_req *req)
     static const char *const play_keys[] = { "at", "event", "#position_ms", "#bitrate_kbps", "client",
                                              "play_id", "#track_id", "title", "artist", "album" };
     put(root, "play_history", rows_json(&plays, play_keys, &bad), &bad);
-    /* Likes and playlists do not exist in Lyre yet: the keys are there, empty,
-     * so a reader of the format can count on them; fill them when they land. */
-    put(root, "likes", json_array(), &bad);
+    /* Liked songs and albums, followed artists, oldest first. */
+    static const char *const like_keys[] = { "kind", "#id", "name", "artist", "liked_at" };
+    put(root, "likes", rows_json(&likes, like_keys, &bad), &bad);
+    /* Playlists do not exist in Lyre yet: the key is there, empty,
+     * so a reader of the format can count on it; fill it when they land. */
     put(root, "playlists", json_array(), &bad);
 
     char *text = bad ? NULL : json_dumps(root, JSON_INDENT(2));

@@ -3,7 +3,8 @@
  * (play_id, event): a resent event is a success that adds nothing.
  * lib/app has checked the CSRF token (the player sends it as the form field
  * "csrf"); the Origin or Referer, when sent, must be this site as well.
- * Events of a signed-in listener carry their user id. */
+ * Events of a signed-in listener carry their user id, unless they paused
+ * their listening history (users.history_paused). */
 #include "stream.h"
 
 #include <ctype.h>
@@ -104,11 +105,25 @@ lyre_err post_events(lyre_req *req)
     if (client && parse_client(client) != 0)
         return bad(req, "client must be up to 32 letters, digits, '.', '_' or '-'.");
 
+    /* A listener who paused their history still counts for popularity, but
+     * the event is kept without them. */
+    unsigned long long user_id = req->auth ? req->auth->user_id : 0ULL;
+    db_result paused;
+    db_status st = DB_OK;
+    if (user_id) {
+        st = db_query(req->db, req->a, &paused, "SELECT history_paused FROM users WHERE id = ?",
+                      "u", user_id);
+        if (st != DB_OK)
+            return db_status_to_err(st);
+        if (paused.nrows && db_cell_ll(&paused, 0, 0, 0))
+            user_id = 0;
+    }
+
     unsigned long long affected = 0;
-    db_status st = db_exec(req->db, &affected, NULL,
+    st = db_exec(req->db, &affected, NULL,
         "INSERT INTO play_events (play_id, user_id, track_id, event, position_ms, bitrate_kbps, client) "
         "SELECT ?, NULLIF(?, 0), id, ?, ?, ?, ? FROM tracks WHERE id = ?", "susissu",
-        play_id, req->auth ? req->auth->user_id : 0ULL, events[e], (long long)position_ms,
+        play_id, user_id, events[e], (long long)position_ms,
         bitrate ? arena_printf(req->a, "%ld", bitrate) : NULL, client ? client : "web", track_id);
     if (st == DB_DUPLICATE)
         st = DB_OK;   /* the same event of the same play, sent again */
