@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "multipart.h"
 
 void http_req_reset(lyre_req *req, arena *a, const lyre_config *cfg)
 {
@@ -169,6 +170,16 @@ lyre_err http_parse_body(lyre_req *req, const char *body, size_t len)
          ct[sizeof form_type - 1] == ' ')) {
         if (params_parse_form(req->a, body, len, HTTP_MAX_PARAMS, &req->form) != 0) {
             req->error_detail = "A form field is malformed or not valid UTF-8.";
+            return LYRE_ERR_BAD_REQUEST;
+        }
+    } else if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        /* The plain fields (csrf, names) become the form; files stay in the
+         * body for the handler (multipart_parse again). */
+        const char *boundary = multipart_boundary(req->a, ct);
+        multipart_form *mf = arena_alloc(req->a, sizeof *mf);
+        if (!boundary || multipart_parse(req->a, body, len, boundary, mf) != 0 ||
+            multipart_fields(req->a, mf, &req->form) != 0) {
+            req->error_detail = "The upload is malformed or a form field is not valid UTF-8.";
             return LYRE_ERR_BAD_REQUEST;
         }
     }

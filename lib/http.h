@@ -76,7 +76,9 @@ const char *http_header(const lyre_req *req, const char *name);
 lyre_err http_parse_head(lyre_req *req);
 /* Content length announced (0 if none); only valid after http_parse_head. */
 size_t http_content_length(const lyre_req *req);
-/* Take the body (already read, len bytes) and parse a urlencoded form. */
+/* Take the body (already read, len bytes) and parse a urlencoded form, or
+ * the plain fields of a multipart/form-data one (files stay in the body for
+ * the handler: lib/multipart.h). */
 lyre_err http_parse_body(lyre_req *req, const char *body, size_t len);
 
 const char *http_query(const lyre_req *req, const char *name);

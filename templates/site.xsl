@@ -19,5 +19,6 @@
 <xsl:include href="library.xsl"/>
 <xsl:include href="playlist.xsl"/>
 <xsl:include href="stats.xsl"/>
+<xsl:include href="import.xsl"/>
 <xsl:output method="html" encoding="UTF-8" indent="no"/>
 </xsl:stylesheet>

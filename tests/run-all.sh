@@ -273,6 +273,7 @@ suite admin-users bash "$LYRE_ROOT/tests/integration/admin-users.sh" lighttpd "$
 suite limits-lighttpd bash "$LYRE_ROOT/tests/integration/limits.sh" lighttpd "$LIGHTTPD_URL"
 suite limits-apache bash "$LYRE_ROOT/tests/integration/limits.sh" apache "$APACHE_URL"
 suite library bash "$LYRE_ROOT/tests/integration/library.sh" lighttpd "$LIGHTTPD_URL"
+suite import bash "$LYRE_ROOT/tests/integration/import.sh" lighttpd "$LIGHTTPD_URL"
 suite assets-lighttpd bash "$LYRE_ROOT/tests/integration/assets.sh" lighttpd "$LIGHTTPD_URL"
 suite assets-apache bash "$LYRE_ROOT/tests/integration/assets.sh" apache "$APACHE_URL"
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
