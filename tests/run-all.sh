@@ -274,6 +274,7 @@ suite limits-lighttpd bash "$LYRE_ROOT/tests/integration/limits.sh" lighttpd "$L
 suite limits-apache bash "$LYRE_ROOT/tests/integration/limits.sh" apache "$APACHE_URL"
 suite library bash "$LYRE_ROOT/tests/integration/library.sh" lighttpd "$LIGHTTPD_URL"
 suite import bash "$LYRE_ROOT/tests/integration/import.sh" lighttpd "$LIGHTTPD_URL"
+suite stats bash "$LYRE_ROOT/tests/integration/stats.sh" "$LIGHTTPD_URL"
 suite assets-lighttpd bash "$LYRE_ROOT/tests/integration/assets.sh" lighttpd "$LIGHTTPD_URL"
 suite assets-apache bash "$LYRE_ROOT/tests/integration/assets.sh" apache "$APACHE_URL"
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
