@@ -273,6 +273,8 @@ suite admin-users bash "$LYRE_ROOT/tests/integration/admin-users.sh" lighttpd "$
 suite limits-lighttpd bash "$LYRE_ROOT/tests/integration/limits.sh" lighttpd "$LIGHTTPD_URL"
 suite limits-apache bash "$LYRE_ROOT/tests/integration/limits.sh" apache "$APACHE_URL"
 suite library bash "$LYRE_ROOT/tests/integration/library.sh" lighttpd "$LIGHTTPD_URL"
+suite playlists-lighttpd bash "$LYRE_ROOT/tests/integration/playlists.sh" lighttpd "$LIGHTTPD_URL"
+suite playlists-apache bash "$LYRE_ROOT/tests/integration/playlists.sh" apache "$APACHE_URL"
 suite import bash "$LYRE_ROOT/tests/integration/import.sh" lighttpd "$LIGHTTPD_URL"
 suite stats bash "$LYRE_ROOT/tests/integration/stats.sh" "$LIGHTTPD_URL"
 suite assets-lighttpd bash "$LYRE_ROOT/tests/integration/assets.sh" lighttpd "$LIGHTTPD_URL"
@@ -280,6 +282,7 @@ suite assets-apache bash "$LYRE_ROOT/tests/integration/assets.sh" apache "$APACH
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-account node "$BROWSER_DIR/account.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
+suite browser-playlists node "$BROWSER_DIR/playlists.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 # Last: it ingests (and then deletes) its own fixtures, so the pages above never see them.
 suite ingest env LYRE_CONF="$INST/lyre.conf" LYRE_BUILD="$BUILD" bash "$LYRE_ROOT/tests/integration/ingest.sh"

@@ -1,0 +1,193 @@
+// playlists.mjs [BASE_URL [SCREENSHOT_DIR]] — playlists in Debian's chromium driven by
+// playwright-core, against a running instance: a listener (made with lyre-admin, from
+// LYRE_TEST_BUILD and LYRE_TEST_INSTANCE) signs in, searches, makes a playlist from a
+// search result's row menu ("Add to playlist…", "New playlist"), adds two more songs to
+// it the same way, reorders by dragging a row's grip and with a move button from the
+// keyboard, and opens the share link in a fresh, signed-out browser context, which
+// shows the songs without any edit control.  Screenshots at 1280 and 360 px wide.
+// Prints one TAP-like line per check; exits 1 when one fails.
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { harness, launchChromium } from "./harness.mjs";
+
+const base = (process.argv[2] || process.env.LYRE_URL || "http://127.0.0.1:8081").replace(/\/$/, "");
+const shots = process.argv[3] || process.env.LYRE_SCREENSHOTS || "/tmp";
+mkdirSync(shots, { recursive: true });
+const build = process.env.LYRE_TEST_BUILD;
+const instance = process.env.LYRE_TEST_INSTANCE;
+
+const t = harness("playlists");
+const { report, step } = t;
+function fail(message) { throw new Error(message); }
+
+const run = `${Date.now() % 1000000}${process.pid % 1000}`;
+const user = { name: `pl${run}`, password: "saffron lighthouse 23 tides" };
+
+async function shoot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.waitForTimeout(150);
+  // The page's own content (#main): the shared header and navigation are not this test's.
+  const width = await page.evaluate(() => document.getElementById("main").scrollWidth);
+  await page.screenshot({ path: join(shots, `${name}-360.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  if (width > 360) fail(`${name} is ${width}px wide on a 360px screen`);
+}
+
+// A word of a song title that several songs share: what the test searches for.
+function searchWord() {
+  const out = execFileSync("mariadb", [`--defaults-file=${instance}/my.cnf`, "--user=root", "-N", "-B", "lyre", "-e",
+    "SELECT SUBSTRING_INDEX(title, ' ', 1) w FROM tracks WHERE title REGEXP '^[A-Za-z]{4,} ' " +
+    "GROUP BY w HAVING COUNT(*) BETWEEN 3 AND 40 ORDER BY COUNT(*) DESC LIMIT 1"]).toString().trim();
+  if (!out) fail("no word shared by 3-40 song titles");
+  return out;
+}
+
+// The ids of the rows of the playlist table, in page order.
+const rowIds = (page) => page.$$eval("table[data-playlist] tr[data-track-id]", (rows) => rows.map((r) => r.dataset.trackId));
+
+const browser = await launchChromium();
+try {
+  if (!build || !instance) fail("LYRE_TEST_BUILD and LYRE_TEST_INSTANCE must be set");
+  execFileSync(`${build}/tools/lyre-admin`, ["-c", `${instance}/lyre.conf`, "user", "add", user.name,
+    `${user.name}@example.org`, "--password-stdin", "--verified"], { input: `${user.password}\n` });
+  const word = searchWord();
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  const jsErrors = [];
+  page.on("pageerror", (err) => jsErrors.push(err.message));
+  // Network answers are judged where they matter (an answer of another area's endpoint
+  // is not this test's business); script errors and 5xx answers are.
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !/^Failed to load resource/.test(msg.text())) jsErrors.push(msg.text());
+  });
+  page.on("response", (r) => { if (r.status() >= 500) jsErrors.push(`${r.status()} from ${r.url()}`); });
+  page.on("dialog", (d) => d.accept());
+
+  const signedIn = await step("sign in", async () => {
+    await page.goto(`${base}/login`);
+    await page.locator('main input[name="login"]').fill(user.name);
+    await page.locator('main input[name="password"]').fill(user.password);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")),
+      page.locator('main form button[type="submit"]').first().click()]);
+    await page.locator("#account[data-csrf]").waitFor({ state: "attached" });
+  });
+  if (!signedIn) throw new Error("not signed in");
+
+  let ids = [];
+  await step(`search "${word}": rows with a menu`, async () => {
+    await page.locator("#q").fill(word);
+    await Promise.all([page.waitForURL(/\/search\?/), page.locator("#q").press("Enter")]);
+    await page.locator("main tr[data-track-id]").nth(2).waitFor();
+    ids = await page.$$eval("main tr[data-track-id]", (rows) => rows.slice(0, 3).map((r) => r.dataset.trackId));
+    if (ids.length < 3) fail(`only ${ids.length} songs found`);
+  });
+
+  // openAdd(i): the row menu of search result i, "Add to playlist…"; resolves to the dialog.
+  async function openAdd(i) {
+    const row = page.locator(`main tr[data-track-id="${ids[i]}"]`).first();
+    await row.hover();
+    await row.locator('[data-player="menu"]').click();
+    await page.getByRole("menuitem", { name: "Add to playlist…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add to playlist" });
+    await dialog.waitFor({ state: "visible" });
+    return dialog;
+  }
+
+  await step("a new playlist from a row's menu, with that song in it", async () => {
+    const dialog = await openAdd(0);
+    await dialog.getByLabel("New playlist").fill(`Browser mix ${run}`);
+    await page.screenshot({ path: join(shots, "playlists-dialog.png") });
+    await dialog.getByRole("button", { name: "Create and add" }).click();
+    await dialog.getByText(`Added to “Browser mix ${run}” (1 song)`).waitFor();
+    await dialog.waitFor({ state: "hidden" });
+  });
+
+  await step("two more songs from the search results into it", async () => {
+    for (const i of [1, 2]) {
+      const dialog = await openAdd(i);
+      await dialog.getByRole("button", { name: new RegExp(`Browser mix ${run}`) }).click();
+      await dialog.getByText(`(${i + 1} songs)`).waitFor();
+      await dialog.waitFor({ state: "hidden" });
+    }
+  });
+
+  let playlistId = 0;
+  await step("the playlist page lists the three songs in the order they were added", async () => {
+    const mine = await page.evaluate(() => fetch("/playlists/mine.json").then((r) => r.json()));
+    const pl = mine.playlists.find((p) => p.name === `Browser mix ${run}`);
+    if (!pl) fail("mine.json lacks the playlist");
+    playlistId = pl.id;
+    await page.goto(`${base}/playlist/${playlistId}`);
+    const got = await rowIds(page);
+    if (got.join() !== ids.join()) fail(`rows ${got.join()}, wanted ${ids.join()}`);
+  });
+
+  await step("drag the third song to the top by its grip", async () => {
+    // Rows under the fixed player bar cannot be grabbed: bring the list to the middle.
+    await page.locator("table[data-playlist]").evaluate((t) => t.scrollIntoView({ block: "center" }));
+    const grip = page.locator(`table[data-playlist] tr[data-track-id="${ids[2]}"] .pl-grip`);
+    const first = page.locator("table[data-playlist] tr[data-track-id]").first();
+    const from = await grip.boundingBox();
+    const to = await first.boundingBox();
+    if (!from || !to) fail("the grip or the first row is not visible");
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, to.y + to.height / 2, { steps: 8 });
+    await page.mouse.move(from.x + from.width / 2, to.y + 4, { steps: 2 });
+    const [moved] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/items/move")), page.mouse.up()]);
+    if (moved.status() !== 200) fail(`POST /items/move answered ${moved.status()}`);
+    const want = [ids[2], ids[0], ids[1]].join();
+    await page.reload();
+    const got = await rowIds(page);
+    if (got.join() !== want) fail(`after dragging and reloading: ${got.join()}, wanted ${want}`);
+  });
+
+  await step("move a song down with its button from the keyboard", async () => {
+    const title = await page.locator(`table[data-playlist] tr[data-track-id="${ids[2]}"]`).getAttribute("data-title");
+    const button = page.getByRole("button", { name: `Move ${title} down` });
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const want = [ids[0], ids[2], ids[1]].join();
+    await page.waitForFunction((w) => [...document.querySelectorAll("table[data-playlist] tr[data-track-id]")]
+      .map((r) => r.dataset.trackId).join() === w, want, { timeout: 5000 });
+    await page.locator(".hero h1").waitFor();
+    await shoot(page, "playlists-page");
+  });
+
+  let shareUrl = "";
+  await step("the owner sees the share link", async () => {
+    shareUrl = await page.locator('a[data-pl="share"]').getAttribute("href");
+    if (!/^\/s\/[0-9a-f]{32}$/.test(shareUrl || "")) fail(`share link "${shareUrl}"`);
+  });
+
+  await step("the share link opens signed out, read-only", async () => {
+    const anon = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p2 = await anon.newPage();
+      const res = await p2.goto(`${base}${shareUrl}`);
+      if (res.status() !== 200) fail(`status ${res.status()}`);
+      if (await p2.locator("#account[data-csrf]").count()) fail("the fresh context is signed in");
+      const got = await rowIds(p2);
+      if (got.join() !== [ids[0], ids[2], ids[1]].join()) fail(`rows ${got.join()}`);
+      for (const sel of [".col-edit", 'form[action*="/items"]', 'form[action$="/edit"]', 'form[action$="/delete"]', ".pl-grip"]) {
+        if (await p2.locator(sel).count()) fail(`the shared page has ${sel}`);
+      }
+      await shoot(p2, "playlists-shared");
+    } finally {
+      await anon.close();
+    }
+  });
+
+  report(jsErrors.length === 0, "no JavaScript errors", jsErrors.join("\n"));
+  await context.close();
+} catch (err) {
+  report(false, "the run ended early", err && err.message ? err.message : err);
+} finally {
+  await browser.close();
+}
+console.log(`# playlists: ${t.passed} ok, ${t.failed} not ok`);
+process.exit(t.failed ? 1 : 0);
