@@ -1,6 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- search.xsl: GET /search?q= — results grouped by kind, or a hint when
-     nothing was asked, or "No results" when nothing matched. -->
+<!-- search.xsl: GET /search?q= — results grouped by kind (artists, albums,
+     songs, public playlists), "Showing results for …" when words of the query
+     were corrected (@corrected), a hint when nothing was asked, or "No
+     results" when nothing matched. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
 <xsl:template match="page[@template='search']/content" mode="content">
@@ -17,7 +19,7 @@
       </div>
       <p class="empty">Tip: press <kbd>/</kbd> on any page to jump to the search box.</p>
     </xsl:when>
-    <xsl:when test="not(artists/artist or albums/album or tracks/track)">
+    <xsl:when test="not(artists/artist or albums/album or tracks/track or playlists/playlist)">
       <div class="page-head">
         <h1>Search</h1>
         <p class="stats">No results for “<xsl:value-of select="@q"/>”</p>
@@ -30,6 +32,10 @@
           <xsl:if test="string-length($q) &gt; 24"><xsl:attribute name="class">is-long</xsl:attribute></xsl:if>
           <xsl:text>Results for “</xsl:text><xsl:value-of select="@q"/><xsl:text>”</xsl:text>
         </h1>
+        <xsl:if test="@corrected">
+          <p class="stats search-corrected">Showing results for
+            <a href="/search?q={translate(@corrected, ' ', '+')}"><strong><xsl:value-of select="@corrected"/></strong></a></p>
+        </xsl:if>
       </div>
       <xsl:if test="artists/artist">
         <section class="shelf">
@@ -64,6 +70,28 @@
               <xsl:apply-templates select="tracks/track" mode="search"/>
             </tbody>
           </table>
+        </section>
+      </xsl:if>
+      <xsl:if test="playlists/playlist">
+        <section class="shelf">
+          <h2>Playlists</h2>
+          <ul class="search-playlists">
+            <xsl:for-each select="playlists/playlist">
+              <li>
+                <a href="/playlist/{@id}">
+                  <span class="search-playlist-name"><xsl:value-of select="name"/></span>
+                  <span class="search-playlist-sub">
+                    <xsl:text>by </xsl:text><xsl:value-of select="owner"/>
+                    <xsl:text> · </xsl:text><xsl:value-of select="@tracks"/>
+                    <xsl:choose>
+                      <xsl:when test="@tracks = 1"> song</xsl:when>
+                      <xsl:otherwise> songs</xsl:otherwise>
+                    </xsl:choose>
+                  </span>
+                </a>
+              </li>
+            </xsl:for-each>
+          </ul>
         </section>
       </xsl:if>
     </xsl:otherwise>

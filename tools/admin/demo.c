@@ -943,6 +943,13 @@ int admin_demo(admin_ctx *ctx, int argc, char **argv)
     }
     admin_msg(ctx, "demo: %lu artists, %lu albums, %lu tracks, %llu credits in %.1f s (seed %llu)",
               d.n_artists, d.o.albums, d.o.tracks, d.credits, now() - t0, d.o.seed);
+    {
+        /* Search reads its own index of the catalog (search_index.c). */
+        char arg0[] = "search-index";
+        char *args[] = { arg0, NULL };
+        if (admin_search_index(ctx, 1, args) != ADMIN_OK)
+            goto cleanup;
+    }
     status = ADMIN_OK;
 cleanup:
     if (d.prog.tty && status != ADMIN_OK && d.prog.phase != NULL)

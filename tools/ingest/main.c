@@ -10,15 +10,18 @@
  * file or folder failed (each said on stderr as "PATH: reason"), 2 usage or
  * configuration error.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <mysql.h>
 
@@ -224,6 +227,38 @@ static void install_signals(void)
     (void)sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* The catalog changed: bring the search index up to date with
+ * `lyre-admin search-index`, the lyre-admin installed beside this program.
+ * A failure is reported, not fatal: the previous index keeps answering. */
+static void refresh_search_index(const char *conf_path)
+{
+    char self[4096], admin[4096 + 16];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    if (snprintf(admin, sizeof admin, "%s/lyre-admin", self) >= (int)sizeof admin || access(admin, X_OK) != 0)
+        return;
+    char *args[] = { admin, (char *)"-c", (char *)conf_path, (char *)"search-index", NULL };
+    extern char **environ;
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    int st = 0, ok = 0;
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return;
+    /* Its progress and summary would only clutter the ingest report. */
+    if (posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) == 0
+        && posix_spawn(&pid, admin, &fa, NULL, args, environ) == 0 && waitpid(pid, &st, 0) == pid)
+        ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    posix_spawn_file_actions_destroy(&fa);
+    if (!ok)
+        fprintf(stderr, "%s: the search index was not refreshed (run lyre-admin search-index)\n", PROG);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -357,6 +392,8 @@ int main(int argc, char **argv)
     } else {
         status = pl.bad + pl.errors + scan.errors > 0 ? INGEST_FAILED : INGEST_OK;
     }
+    if (pl.ingested + pl.moved + vanished + back > 0)
+        refresh_search_index(conf_path);
     (void)pthread_cond_destroy(&pl.finished);
     (void)pthread_mutex_destroy(&pl.lock);
 cleanup:
