@@ -292,6 +292,69 @@ static void render_results(lyre_req *req, xmlNodePtr s, const results *res)
     }
 }
 
+/* Rows of add not yet in into (by the id in column 0), appended while into
+ * holds fewer than limit rows (arena). */
+static void merge_rows(arena *a, db_result *into, const db_result *add, long long limit)
+{
+    if (add->nrows == 0)
+        return;
+    if (into->nrows == 0 && into->ncols == 0) {
+        *into = *add;
+        if ((long long)into->nrows > limit)
+            into->nrows = (size_t)limit;
+        return;
+    }
+    size_t cols = into->ncols, rows = into->nrows;
+    const char **cells = arena_calloc(a, (rows + add->nrows) * cols, sizeof *cells);
+    unsigned long *lengths = arena_calloc(a, (rows + add->nrows) * cols, sizeof *lengths);
+    memcpy(cells, into->cells, rows * cols * sizeof *cells);
+    memcpy(lengths, into->lengths, rows * cols * sizeof *lengths);
+    for (size_t r = 0; r < add->nrows && (long long)rows < limit; r++) {
+        int seen = 0;
+        for (size_t k = 0; k < rows && !seen; k++)
+            seen = strcmp(cells[k * cols], add->cells[r * cols]) == 0;
+        if (seen)
+            continue;
+        memcpy(cells + rows * cols, add->cells + r * cols, cols * sizeof *cells);
+        memcpy(lengths + rows * cols, add->lengths + r * cols, cols * sizeof *lengths);
+        rows++;
+    }
+    into->cells = cells;
+    into->lengths = lengths;
+    into->nrows = rows;
+}
+
+/* The last word of a query is also a prefix ("kravi" while typing "kravitz"):
+ * besides its most frequent completion, search its next few and merge. */
+#define SEARCH_PREFIX_WORDS 3
+
+static db_status more_completions(lyre_req *req, search_term *terms, size_t n, long long limit, results *res)
+{
+    db_result more;
+    search_term *last = &terms[n - 1];
+    db_status st = search_completions(req, last->typed, SEARCH_PREFIX_WORDS, &more);
+    for (size_t c = 0; st == DB_OK && c < more.nrows; c++) {
+        long long id = db_cell_ll(&more, c, 0, 0), ids[SEARCH_MAX_TERMS];
+        if (id == last->id)
+            continue;   /* already searched */
+        search_term copy[SEARCH_MAX_TERMS];
+        memcpy(copy, terms, n * sizeof *terms);
+        copy[n - 1].id = id;
+        copy[n - 1].freq = db_cell_ll(&more, c, 2, 0);
+        if (!search_term_ids(copy, n, ids))
+            continue;
+        results extra;
+        memset(&extra, 0, sizeof extra);
+        st = from_index(req, ids, n, limit, &extra);
+        if (st == DB_OK) {
+            merge_rows(req->a, &res->artists, &extra.artists, limit);
+            merge_rows(req->a, &res->albums, &extra.albums, limit);
+            merge_rows(req->a, &res->tracks, &extra.tracks, limit);
+        }
+    }
+    return st;
+}
+
 lyre_err page_search(lyre_req *req)
 {
     const char *q = http_query(req, "q");
@@ -311,17 +374,29 @@ lyre_err page_search(lyre_req *req)
     }
     long long limit = req->cfg->search_limit;
     size_t n = search_split(req->a, q, typed, SEARCH_MAX_TERMS);
+    int prefix = 0;
     for (size_t i = 0; i < n && st == DB_OK; i++) {
         terms[i].typed = typed[i];
         st = search_resolve(req, &terms[i], i + 1 == n);
         used[i] = terms[i].word ? terms[i].word : typed[i];
-        changed |= strcmp(used[i], typed[i]) != 0;
+        /* A completion of the last word is not a correction. */
+        if (i + 1 == n && terms[i].word && strcmp(terms[i].word, typed[i]) != 0 &&
+            str_starts_with(terms[i].word, typed[i])) {
+            prefix = 1;
+            used[i] = typed[i];   /* playlists: FULLTEXT "typed*" */
+        } else
+            changed |= strcmp(used[i], typed[i]) != 0;
     }
     if (st == DB_OK && n) {
         const char *match = boolean_query(req->a, used, n);
         db_result empty;
-        if (search_term_ids(terms, n, ids))
+        search_term saved[SEARCH_MAX_TERMS];
+        memcpy(saved, terms, n * sizeof *terms);   /* search_term_ids reorders */
+        if (search_term_ids(terms, n, ids)) {
             st = from_index(req, ids, n, limit, &res);
+            if (st == DB_OK && prefix)
+                st = more_completions(req, saved, n, limit, &res);
+        }
         else if (match
                  && (st = db_query(req->db, req->a, &empty, "SELECT NOT EXISTS (SELECT 1 FROM search_words)", ""))
                         == DB_OK

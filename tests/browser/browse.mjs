@@ -56,7 +56,7 @@ try {
 
   await step("typing in the search box and pressing Enter shows results", async () => {
     await page.goto(`${base}/`);
-    const box = page.getByRole("searchbox");
+    const box = page.locator("#q");
     await box.click();
     await box.pressSequentially("Kravi", { delay: 20 });
     await Promise.all([page.waitForURL(/\/search\?q=Kravi/), box.press("Enter")]);

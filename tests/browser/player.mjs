@@ -201,11 +201,11 @@ try {
     await waitFor(page, () => window.lyrePlayer.audio.paused, null, "pause after Space", 5000);
     await page.keyboard.press("Space");
     await waitFor(page, () => !window.lyrePlayer.audio.paused, null, "play after Space", 5000);
-    await page.getByRole("searchbox").click();
+    await page.locator("#q").click();
     await page.keyboard.press("Space");
     await page.waitForTimeout(300);
     if (await page.evaluate(() => window.lyrePlayer.audio.paused)) fail("a space typed in the search box paused");
-    await page.getByRole("searchbox").fill("");
+    await page.locator("#q").fill("");
     await page.locator("main h1").first().click();
   });
 

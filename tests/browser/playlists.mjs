@@ -147,8 +147,10 @@ try {
   });
 
   await step("move a song down with its button from the keyboard", async () => {
-    const title = await page.locator(`table[data-playlist] tr[data-track-id="${ids[2]}"]`).getAttribute("data-title");
-    const button = page.getByRole("button", { name: `Move ${title} down` });
+    // Within the song's own row: two songs of a search may share a title.
+    const row = page.locator(`table[data-playlist] tr[data-track-id="${ids[2]}"]`);
+    const title = await row.getAttribute("data-title");
+    const button = row.getByRole("button", { name: `Move ${title} down` });
     await button.focus();
     await page.keyboard.press("Enter");
     const want = [ids[0], ids[2], ids[1]].join();
