@@ -298,7 +298,7 @@ static void merge_rows(arena *a, db_result *into, const db_result *add, long lon
 {
     if (add->nrows == 0)
         return;
-    if (into->nrows == 0 && into->ncols == 0) {
+    if (into->nrows == 0) {
         *into = *add;
         if ((long long)into->nrows > limit)
             into->nrows = (size_t)limit;
