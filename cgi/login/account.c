@@ -474,7 +474,7 @@ lyre_err page_account_export(lyre_req *req)
     lyre_err err = account_user_load(req, &u);
     if (err != LYRE_OK)
         return err;
-    db_result extra, sessions, identities, plays, likes;
+    db_result extra, sessions, identities, plays, likes, lists, followed;
     db_status st = db_query(req->db, req->a, &extra,
         "SELECT " DT("email_verified_at") ", " DT("password_changed_at") ", "
         "(SELECT COUNT(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) "
@@ -508,6 +508,19 @@ lyre_err page_account_export(lyre_req *req)
             "UNION ALL SELECT 'artist', ar.id, ar.name, NULL, " DT("l.created_at") " "
             "FROM artist_follows l JOIN artists ar ON ar.id = l.artist_id WHERE l.user_id = ? "
             "ORDER BY 5, 1, 2", "uuu", uid, uid, uid);
+    if (st == DB_OK)
+        st = db_query(req->db, req->a, &lists,
+            "SELECT p.id, p.name, p.description, p.is_public, p.is_collaborative, "
+            DT("p.created_at") ", " DT("p.updated_at") ", t.id, t.title, ar.name, " DT("pi.added_at") " "
+            "FROM playlists p LEFT JOIN playlist_items pi ON pi.playlist_id = p.id "
+            "LEFT JOIN tracks t ON t.id = pi.track_id LEFT JOIN albums al ON al.id = t.album_id "
+            "LEFT JOIN artists ar ON ar.id = al.album_artist_id "
+            "WHERE p.owner_id = ? ORDER BY p.id, pi.position", "u", uid);
+    if (st == DB_OK)
+        st = db_query(req->db, req->a, &followed,
+            "SELECT p.id, p.name, " DT("f.created_at") " FROM playlist_follows f "
+            "JOIN playlists p ON p.id = f.playlist_id WHERE f.user_id = ? ORDER BY f.created_at, p.id",
+            "u", uid);
     if (st != DB_OK)
         return db_status_to_err(st);
 
@@ -578,9 +591,49 @@ lyre_err page_account_export(lyre_req *req)
     /* Liked songs and albums, followed artists, oldest first. */
     static const char *const like_keys[] = { "kind", "#id", "name", "artist", "liked_at" };
     put(root, "likes", rows_json(&likes, like_keys, &bad), &bad);
-    /* Playlists do not exist in Lyre yet: the key is there, empty,
-     * so a reader of the format can count on it; fill it when they land. */
-    put(root, "playlists", json_array(), &bad);
+    /* The account's own playlists with their songs in order (one row per
+     * song, or one row with no song for an empty playlist), and those it follows. */
+    json_t *pls = json_array(), *pl = NULL, *songs = NULL;
+    const char *current = NULL;
+    if (!pls)
+        bad++;
+    for (size_t i = 0; pls && !bad && i < lists.nrows; i++) {
+        if (!current || strcmp(current, db_cell(&lists, i, 0)) != 0) {
+            current = db_cell(&lists, i, 0);
+            pl = json_object();
+            songs = json_array();
+            if (!pl || !songs) {
+                bad++;
+                json_decref(pl);
+                json_decref(songs);
+                break;
+            }
+            put(pl, "id", json_integer(db_cell_ll(&lists, i, 0, 0)), &bad);
+            put(pl, "name", jstr(db_cell(&lists, i, 1)), &bad);
+            put(pl, "description", jstr(db_cell(&lists, i, 2)), &bad);
+            put(pl, "public", json_boolean(db_cell_ll(&lists, i, 3, 0) != 0), &bad);
+            put(pl, "collaborative", json_boolean(db_cell_ll(&lists, i, 4, 0) != 0), &bad);
+            put(pl, "created_at", jstr(db_cell(&lists, i, 5)), &bad);
+            put(pl, "updated_at", jstr(db_cell(&lists, i, 6)), &bad);
+            put(pl, "songs", songs, &bad);
+            push(pls, pl, &bad);
+        }
+        if (db_cell(&lists, i, 7)) {
+            json_t *song = json_object();
+            if (!song) {
+                bad++;
+                continue;
+            }
+            put(song, "track_id", json_integer(db_cell_ll(&lists, i, 7, 0)), &bad);
+            put(song, "title", jstr(db_cell(&lists, i, 8)), &bad);
+            put(song, "artist", jstr(db_cell(&lists, i, 9)), &bad);
+            put(song, "added_at", jstr(db_cell(&lists, i, 10)), &bad);
+            push(songs, song, &bad);
+        }
+    }
+    put(root, "playlists", pls, &bad);
+    static const char *const follow_keys[] = { "#id", "name", "followed_at" };
+    put(root, "followed_playlists", rows_json(&followed, follow_keys, &bad), &bad);
 
     char *text = bad ? NULL : json_dumps(root, JSON_INDENT(2));
     json_decref(root);

@@ -286,12 +286,17 @@ fi
 fetch_as "$BASE/stream/events" -b "$A" -H "X-CSRF-Token: $CSRF" -H "Origin: $BASE" \
     -d "play_id=$(printf '%032x' "$((10#$RUN))")&track_id=$TRACK&event=start&position_ms=0"
 check "a play event of $ALICE is recorded" status_in 200 204
+# A playlist with that song, to find in the export too.
+post "$A" /playlists "$CSRF" "name=Export mix $RUN"
+PLAYLIST=$(sed -n 's/^[Ll]ocation: \/playlist\/\([0-9]*\).*/\1/p' "$HDRS" | tr -d '\r')
+post "$A" "/playlist/$PLAYLIST/items" "$CSRF" "track_id=$TRACK" version=1
+check "a playlist of $ALICE with one song" all test -n "$PLAYLIST" \; status_in 200 303
 get "$A" /account/export
 check "GET /account/export: a JSON attachment, not stored" all status_in 200 \; header_is Content-Type '^application/json' \; header_is Content-Disposition '^attachment; filename="lyre-[A-Za-z0-9._-]+-data.json"$' \; header_is Cache-Control no-store
 check "the export is valid JSON" python3 -m json.tool "$BODY"
 check "the export holds no password hash" body_lacks '$argon2id'
 check "the export holds no session token or CSRF token" all body_lacks "$NEW_TOKEN" \; body_lacks "$CSRF"
-check "the export has the profile, sessions, history, empty likes and playlists" python3 - "$BODY" "$ALICE" "$TRACK" <<'EOF'
+check "the export has the profile, sessions, history, no likes, the playlist and its song" python3 - "$BODY" "$ALICE" "$TRACK" "$RUN" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 p = d["profile"]
@@ -300,7 +305,10 @@ assert "password_hash" not in p and "totp_secret" not in json.dumps(d), "secret 
 assert len(d["sessions"]) >= 1 and any(s["this_device"] for s in d["sessions"]), d["sessions"]
 assert all("device" in s and "ip" in s and "last_seen_at" in s for s in d["sessions"])
 assert any(h["track_id"] == int(sys.argv[3]) for h in d["play_history"]), d["play_history"]
-assert d["likes"] == [] and d["playlists"] == [] and d["linked_identities"] == []
+assert d["likes"] == [] and d["linked_identities"] == [] and d["followed_playlists"] == []
+pl = [x for x in d["playlists"] if x["name"] == "Export mix " + sys.argv[4]]
+assert len(pl) == 1 and pl[0]["public"] is False, d["playlists"]
+assert [s["track_id"] for s in pl[0]["songs"]] == [int(sys.argv[3])], pl[0]["songs"]
 EOF
 
 # ---------------------------------------------------------------- two-factor
