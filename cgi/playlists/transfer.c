@@ -174,9 +174,9 @@ lyre_err page_playlist_export_xspf(lyre_req *req)
     xmlNewTextChild(root, ns, BAD_CAST "creator", BAD_CAST db_cell(&pl, 0, 2));
     xmlNewTextChild(root, ns, BAD_CAST "location",
                     BAD_CAST arena_printf(req->a, "%s/playlist/%llu", req->cfg->base_url, id));
-    xmlNodePtr list = xmlNewChild(root, ns, BAD_CAST "trackList", NULL);
+    xmlNodePtr list = xmlNewTextChild(root, ns, BAD_CAST "trackList", NULL);
     for (size_t i = 0; list && i < items.nrows; i++) {
-        xmlNodePtr t = xmlNewChild(list, ns, BAD_CAST "track", NULL);
+        xmlNodePtr t = xmlNewTextChild(list, ns, BAD_CAST "track", NULL);
         if (!t)
             goto cleanup;
         xmlNewTextChild(t, ns, BAD_CAST "location",

@@ -17,6 +17,7 @@
 #include <mysql.h>
 
 #include "admin.h"
+#include "batch.h"
 #include "sortkey.h"
 
 /* ------------------------------------------------------------ words */
@@ -248,155 +249,6 @@ static void track_title(rng *r, strbuf *out)
     }
 }
 
-/* ------------------------------------------------------------ batches */
-
-/* Rows of one multi-row INSERT: "HEAD (?,...),(?,...),..." prepared once
- * for a full batch; the last, shorter batch is prepared on its own. */
-typedef struct batch {
-    const admin_ctx *ctx;
-    const char *head;          /* "INSERT INTO t (a, b) VALUES " */
-    const char *tuple;         /* "(?, ?)" */
-    unsigned ncols, max_rows, nrows;
-    MYSQL_STMT *full;
-    MYSQL_BIND *binds;         /* max_rows * ncols */
-    unsigned long long *nums;
-    unsigned long *lens;
-    my_bool *nulls;
-    arena strings;             /* string values until the flush */
-    unsigned long long total;  /* rows written */
-} batch;
-
-static int batch_init(batch *b, const admin_ctx *ctx, const char *head, const char *tuple, unsigned ncols,
-                      unsigned max_rows)
-{
-    size_t cells = (size_t)ncols * max_rows;
-    memset(b, 0, sizeof *b);
-    b->ctx = ctx;
-    b->head = head;
-    b->tuple = tuple;
-    b->ncols = ncols;
-    b->max_rows = max_rows;
-    arena_init(&b->strings, 64 * 1024);
-    b->binds = calloc(cells, sizeof *b->binds);
-    b->nums = calloc(cells, sizeof *b->nums);
-    b->lens = calloc(cells, sizeof *b->lens);
-    b->nulls = calloc(cells, sizeof *b->nulls);
-    if (b->binds == NULL || b->nums == NULL || b->lens == NULL || b->nulls == NULL) {
-        admin_msg(ctx, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-static void batch_free(batch *b)
-{
-    if (b->full != NULL)
-        mysql_stmt_close(b->full);
-    free(b->binds);
-    free(b->nums);
-    free(b->lens);
-    free(b->nulls);
-    arena_free(&b->strings);
-    memset(b, 0, sizeof *b);
-}
-
-static MYSQL_BIND *cell(batch *b, unsigned col)
-{
-    size_t i = (size_t)b->nrows * b->ncols + col;
-    MYSQL_BIND *bind = &b->binds[i];
-    memset(bind, 0, sizeof *bind);
-    b->nulls[i] = 0;
-    bind->is_null = &b->nulls[i];
-    bind->length = &b->lens[i];
-    return bind;
-}
-
-static void set_u(batch *b, unsigned col, unsigned long long v)
-{
-    MYSQL_BIND *bind = cell(b, col);
-    size_t i = (size_t)(bind - b->binds);
-    b->nums[i] = v;
-    bind->buffer_type = MYSQL_TYPE_LONGLONG;
-    bind->is_unsigned = 1;
-    bind->buffer = &b->nums[i];
-}
-
-static void set_null(batch *b, unsigned col)
-{
-    MYSQL_BIND *bind = cell(b, col);
-    bind->buffer_type = MYSQL_TYPE_NULL;
-    b->nulls[bind - b->binds] = 1;
-}
-
-static void set_s(batch *b, unsigned col, const char *s)
-{
-    MYSQL_BIND *bind = cell(b, col);
-    size_t len = strlen(s);
-    bind->buffer_type = MYSQL_TYPE_STRING;
-    bind->buffer = arena_strndup(&b->strings, s, len);
-    bind->buffer_length = (unsigned long)len;
-    b->lens[bind - b->binds] = (unsigned long)len;
-}
-
-static MYSQL_STMT *batch_prepare(batch *b, unsigned rows)
-{
-    strbuf sql = STRBUF_INIT;
-    MYSQL *m = db_mysql(b->ctx->db);
-    MYSQL_STMT *stmt = m != NULL ? mysql_stmt_init(m) : NULL;
-
-    if (stmt == NULL) {
-        admin_msg(b->ctx, "cannot prepare an insert: %s", m != NULL ? mysql_error(m) : db_last_error(b->ctx->db));
-        return NULL;
-    }
-    sb_adds(&sql, b->head);
-    for (unsigned r = 0; r < rows; r++) {
-        if (r > 0)
-            sb_addc(&sql, ',');
-        sb_adds(&sql, b->tuple);
-    }
-    if (mysql_stmt_prepare(stmt, sql.buf, (unsigned long)sql.len) != 0) {
-        admin_msg(b->ctx, "cannot prepare %s...: %s", b->head, mysql_stmt_error(stmt));
-        mysql_stmt_close(stmt);
-        stmt = NULL;
-    }
-    sb_free(&sql);
-    return stmt;
-}
-
-static int batch_flush(batch *b)
-{
-    MYSQL_STMT *stmt;
-    int rc = -1;
-
-    if (b->nrows == 0)
-        return 0;
-    if (b->nrows == b->max_rows) {
-        if (b->full == NULL && (b->full = batch_prepare(b, b->max_rows)) == NULL)
-            return -1;
-        stmt = b->full;
-    } else if ((stmt = batch_prepare(b, b->nrows)) == NULL) {
-        return -1;
-    }
-    if (mysql_stmt_bind_param(stmt, b->binds) != 0 || mysql_stmt_execute(stmt) != 0) {
-        admin_msg(b->ctx, "%s...: error %u: %s", b->head, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
-        goto cleanup;
-    }
-    b->total += b->nrows;
-    b->nrows = 0;
-    arena_reset(&b->strings);
-    rc = 0;
-cleanup:
-    if (stmt != b->full)
-        mysql_stmt_close(stmt);
-    return rc;
-}
-
-/* A row is complete: flush when the batch is full. */
-static int batch_row_done(batch *b)
-{
-    b->nrows++;
-    return b->nrows == b->max_rows ? batch_flush(b) : 0;
-}
 
 /* ------------------------------------------------------------ progress */
 
@@ -577,7 +429,7 @@ static int gen_artists(demo *d)
     set.slots = calloc(slots, sizeof *set.slots);
     set.mask = slots - 1;
     d->artist_genre = calloc(d->o.artists + 1, 1);
-    if (batch_init(&b, d->ctx, "INSERT INTO artists (id, name, sort_name, sort_letter) VALUES ",
+    if (batch_init(&b, d->ctx, d->ctx->db, "INSERT INTO artists (id, name, sort_name, sort_letter) VALUES ",
                    "(?,?,?,?)", 4, 500) != 0 || set.slots == NULL || d->artist_genre == NULL) {
         admin_msg(d->ctx, "out of memory");
         goto cleanup;
@@ -644,7 +496,7 @@ static int gen_albums(demo *d)
 
     arena_init(&names, 4096);
     d->albums = calloc(d->o.albums + 1, sizeof *d->albums);
-    if (batch_init(&b, d->ctx, "INSERT INTO albums (id, title, album_artist_id, year, genre_id,"
+    if (batch_init(&b, d->ctx, d->ctx->db, "INSERT INTO albums (id, title, album_artist_id, year, genre_id,"
                    " is_compilation, created_at) VALUES ",
                    "(?,?,?,?,?,?,NOW(3) - INTERVAL ? SECOND)", 7, 500) != 0 || d->albums == NULL) {
         admin_msg(d->ctx, "out of memory");
@@ -744,10 +596,10 @@ static int gen_tracks(demo *d)
 
     memset(&c, 0, sizeof c);
     weights = calloc(d->o.albums + 1, sizeof *weights);
-    if (batch_init(&t, d->ctx, "INSERT INTO tracks (id, album_id, title, disc_no, track_no, duration_ms,"
+    if (batch_init(&t, d->ctx, d->ctx->db, "INSERT INTO tracks (id, album_id, title, disc_no, track_no, duration_ms,"
                    " genre_id, available, created_at) VALUES ",
                    "(?,?,?,?,?,?,?,?,NOW(3) - INTERVAL ? SECOND)", 9, 500) != 0
-        || batch_init(&c, d->ctx, "INSERT INTO track_artists (track_id, artist_id, role, position) VALUES ",
+        || batch_init(&c, d->ctx, d->ctx->db, "INSERT INTO track_artists (track_id, artist_id, role, position) VALUES ",
                       "(?,?,?,?)", 4, 1500) != 0 || weights == NULL) {
         admin_msg(d->ctx, "out of memory");
         goto cleanup;

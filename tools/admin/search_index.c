@@ -21,6 +21,7 @@
 #include <mysql.h>
 
 #include "admin.h"
+#include "batch.h"
 #include "fuzzy.h"
 
 #define MAX_WORD 64          /* bytes; longer "words" are not worth a suggestion */
@@ -90,130 +91,22 @@ static word_ent *vocab_get(vocab *v, const char *w, size_t n)
 
 /* ------------------------------------------------------------ batches */
 
-/* One multi-row INSERT of unsigned/signed numbers and strings, column types
- * "u" (unsigned), "i" (signed), "s" (string), prepared once for a full batch. */
-typedef struct batch {
-    const admin_ctx *ctx;
-    MYSQL *m;
-    const char *head, *tuple, *types;
-    unsigned ncols, nrows;
-    MYSQL_STMT *full;
-    MYSQL_BIND *binds;
-    long long *nums;
-    unsigned long *lens;
-    arena strings;
-    unsigned long long total;
-} batch;
-
-static int batch_init(batch *b, const admin_ctx *ctx, MYSQL *m, const char *head, const char *tuple,
-                      const char *types)
-{
-    memset(b, 0, sizeof *b);
-    b->ctx = ctx;
-    b->m = m;
-    b->head = head;
-    b->tuple = tuple;
-    b->types = types;
-    b->ncols = (unsigned)strlen(types);
-    arena_init(&b->strings, 64 * 1024);
-    b->binds = calloc((size_t)b->ncols * BATCH_ROWS, sizeof *b->binds);
-    b->nums = calloc((size_t)b->ncols * BATCH_ROWS, sizeof *b->nums);
-    b->lens = calloc((size_t)b->ncols * BATCH_ROWS, sizeof *b->lens);
-    if (b->binds == NULL || b->nums == NULL || b->lens == NULL) {
-        admin_msg(ctx, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-static void batch_free(batch *b)
-{
-    if (b->full != NULL)
-        mysql_stmt_close(b->full);
-    free(b->binds);
-    free(b->nums);
-    free(b->lens);
-    arena_free(&b->strings);
-    memset(b, 0, sizeof *b);
-}
-
-static MYSQL_STMT *batch_prepare(batch *b, unsigned rows)
-{
-    strbuf sql = STRBUF_INIT;
-    MYSQL_STMT *stmt = mysql_stmt_init(b->m);
-    if (stmt == NULL) {
-        admin_msg(b->ctx, "cannot prepare an insert: %s", mysql_error(b->m));
-        return NULL;
-    }
-    sb_adds(&sql, b->head);
-    for (unsigned r = 0; r < rows; r++) {
-        if (r > 0)
-            sb_addc(&sql, ',');
-        sb_adds(&sql, b->tuple);
-    }
-    if (mysql_stmt_prepare(stmt, sql.buf, (unsigned long)sql.len) != 0) {
-        admin_msg(b->ctx, "cannot prepare %s...: %s", b->head, mysql_stmt_error(stmt));
-        mysql_stmt_close(stmt);
-        stmt = NULL;
-    }
-    sb_free(&sql);
-    return stmt;
-}
-
-static int batch_flush(batch *b)
-{
-    MYSQL_STMT *stmt;
-    int rc = -1;
-    if (b->nrows == 0)
-        return 0;
-    if (b->nrows == BATCH_ROWS) {
-        if (b->full == NULL && (b->full = batch_prepare(b, BATCH_ROWS)) == NULL)
-            return -1;
-        stmt = b->full;
-    } else if ((stmt = batch_prepare(b, b->nrows)) == NULL) {
-        return -1;
-    }
-    if (mysql_stmt_bind_param(stmt, b->binds) != 0 || mysql_stmt_execute(stmt) != 0) {
-        admin_msg(b->ctx, "%s...: error %u: %s", b->head, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
-        goto cleanup;
-    }
-    b->total += b->nrows;
-    b->nrows = 0;
-    arena_reset(&b->strings);
-    rc = 0;
-cleanup:
-    if (stmt != b->full)
-        mysql_stmt_close(stmt);
-    return rc;
-}
-
-/* Add one row: the values follow b->types (long long or const char *). */
-static int batch_row(batch *b, ...)
+/* Add one row to b (tools/admin/batch.h): the values follow types, one
+ * letter per column: "u" unsigned / "i" signed (long long), "s" string. */
+static int batch_row(batch *b, const char *types, ...)
 {
     va_list ap;
-    va_start(ap, b);
-    for (unsigned c = 0; c < b->ncols; c++) {
-        size_t i = (size_t)b->nrows * b->ncols + c;
-        MYSQL_BIND *bind = &b->binds[i];
-        memset(bind, 0, sizeof *bind);
-        bind->length = &b->lens[i];
-        if (b->types[c] == 's') {
-            const char *s = va_arg(ap, const char *);
-            size_t len = strlen(s);
-            bind->buffer_type = MYSQL_TYPE_STRING;
-            bind->buffer = arena_strndup(&b->strings, s, len);
-            bind->buffer_length = (unsigned long)len;
-            b->lens[i] = (unsigned long)len;
-        } else {
-            b->nums[i] = va_arg(ap, long long);
-            bind->buffer_type = MYSQL_TYPE_LONGLONG;
-            bind->is_unsigned = b->types[c] == 'u';
-            bind->buffer = &b->nums[i];
-        }
+    va_start(ap, types);
+    for (unsigned c = 0; types[c]; c++) {
+        if (types[c] == 's')
+            set_s(b, c, va_arg(ap, const char *));
+        else if (types[c] == 'u')
+            set_u(b, c, (unsigned long long)va_arg(ap, long long));
+        else
+            set_i(b, c, va_arg(ap, long long));
     }
     va_end(ap);
-    b->nrows++;
-    return b->nrows == BATCH_ROWS ? batch_flush(b) : 0;
+    return batch_row_done(b);
 }
 
 /* ------------------------------------------------------------ build */
@@ -274,14 +167,17 @@ static int index_name(build *B, int kind, unsigned long long id, const char *nam
         }
         w->freq++;
         if (kind != KIND_PLAYLIST
-            && batch_row(&B->postings, (long long)w->id, (long long)kind, (long long)n,
+            && batch_row(&B->postings, "uuuiu", (long long)w->id, (long long)kind, (long long)n,
                          -(pop > INT32_MAX ? (long long)INT32_MAX : pop), (long long)id) != 0)
             return -1;
     }
     return 0;
 }
 
-/* Stream (id, name, popularity) rows of sql through index_name. */
+/* Stream (id, name, popularity) rows of sql through index_name.  sql is one
+ * of the constant statements below, without parameters: it is sent as text
+ * because lib/db buffers whole results, and a million names must stream
+ * (mysql_use_result) instead. */
 static int index_query(build *B, int kind, const char *phase, const char *sql)
 {
     MYSQL *m = db_mysql(B->ctx->db);
@@ -332,7 +228,7 @@ static int add_trigrams(batch *t, const word_ent *w)
     padded[n + 2] = '\0';
     for (size_t i = 0; i + 3 <= n + 2; i++) {
         char tri[4] = { padded[i], padded[i + 1], padded[i + 2], '\0' };
-        if (batch_row(t, tri, (long long)w->id) != 0)
+        if (batch_row(t, "su", tri, (long long)w->id) != 0)
             return -1;
     }
     return 0;
@@ -342,18 +238,19 @@ static int write_vocabulary(build *B)
 {
     batch words, tris;
     int rc = -1;
-    MYSQL *m = db_mysql(B->wdb);
     memset(&words, 0, sizeof words);
     memset(&tris, 0, sizeof tris);
-    if (batch_init(&words, B->ctx, m, "INSERT INTO search_words_new (id, word, freq) VALUES ", "(?,?,?)", "usu") != 0
-        || batch_init(&tris, B->ctx, m, "INSERT IGNORE INTO search_trigrams_new (trigram, word_id) VALUES ",
-                      "(?,?)", "su") != 0)
+    if (batch_init(&words, B->ctx, B->wdb, "INSERT INTO search_words_new (id, word, freq) VALUES ", "(?,?,?)", 3,
+                   BATCH_ROWS) != 0
+        || batch_init(&tris, B->ctx, B->wdb, "INSERT IGNORE INTO search_trigrams_new (trigram, word_id) VALUES ",
+                      "(?,?)", 2, BATCH_ROWS) != 0)
         goto cleanup;
     for (size_t i = 0; i < B->v.cap; i++) {
         const word_ent *w = &B->v.slots[i];
         if (w->word == NULL)
             continue;
-        if (batch_row(&words, (long long)w->id, w->word, (long long)w->freq) != 0 || add_trigrams(&tris, w) != 0)
+        if (batch_row(&words, "usu", (long long)w->id, w->word, (long long)w->freq) != 0
+            || add_trigrams(&tris, w) != 0)
             goto cleanup;
     }
     if (batch_flush(&words) != 0 || batch_flush(&tris) != 0)
@@ -415,9 +312,9 @@ int admin_search_index(admin_ctx *ctx, int argc, char **argv)
             || exec(&B, B.wdb, sql) != 0)
             goto cleanup;
     }
-    if (batch_init(&B.postings, ctx, db_mysql(B.wdb),
+    if (batch_init(&B.postings, ctx, B.wdb,
                    "INSERT INTO search_postings_new (word_id, kind, nwords, unpop, item_id) VALUES ", "(?,?,?,?,?)",
-                   "uuuiu") != 0)
+                   5, BATCH_ROWS) != 0)
         goto cleanup;
     /* Popularity: plays of the track; of an album or artist, the sum over its tracks. */
     if (index_query(&B, KIND_ARTIST, "artists",
