@@ -278,6 +278,23 @@ static void add_share(xmlNodePtr n, long long v, long long top)
     view_attr_int(n, "share", top > 0 ? (v * 100 + top / 2) / top : 0);
 }
 
+/* <list_name><item id rank …count/ms/share…><name/></item>…</list_name> from
+ * rows (id, plays, ms, name), the first the top one. */
+static void add_top_named(xmlNodePtr parent, const char *list_name, const char *item, const db_result *r,
+                          int by_time)
+{
+    xmlNodePtr list = view_elem(parent, list_name);
+    long long top = r->nrows ? db_cell_ll(r, 0, by_time ? 2 : 1, 0) : 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        xmlNodePtr n = view_elem(list, item);
+        view_attr(n, "id", db_cell(r, i, 0));
+        view_attr_int(n, "rank", (long long)i + 1);
+        add_count_ms(n, r, i, 1);
+        add_share(n, db_cell_ll(r, i, by_time ? 2 : 1, 0), top);
+        view_text(n, "name", db_cell(r, i, 3));
+    }
+}
+
 /* Totals, top tracks, artists and genres.  *plays gets the number of plays. */
 static db_status add_tops(lyre_req *req, xmlNodePtr st_el, int by_time, long long *plays)
 {
@@ -355,16 +372,7 @@ static db_status add_tops(lyre_req *req, xmlNodePtr st_el, int by_time, long lon
           "ORDER BY x.n DESC, x.ms DESC, x.artist_id", "");
     if (st != DB_OK)
         return st;
-    list = view_elem(st_el, "top-artists");
-    top = ar.nrows ? db_cell_ll(&ar, 0, by_time ? 2 : 1, 0) : 0;
-    for (size_t i = 0; i < ar.nrows; i++) {
-        xmlNodePtr n = view_elem(list, "artist");
-        view_attr(n, "id", db_cell(&ar, i, 0));
-        view_attr_int(n, "rank", (long long)i + 1);
-        add_count_ms(n, &ar, i, 1);
-        add_share(n, db_cell_ll(&ar, i, by_time ? 2 : 1, 0), top);
-        view_text(n, "name", db_cell(&ar, i, 3));
-    }
+    add_top_named(st_el, "top-artists", "artist", &ar, by_time);
 
     st = db_query(req->db, req->a, &ge, by_time
         ? "SELECT x.genre_id, x.n, x.ms, g.name FROM (SELECT genre_id, COUNT(*) AS n, SUM(ms) AS ms "
@@ -377,16 +385,7 @@ static db_status add_tops(lyre_req *req, xmlNodePtr st_el, int by_time, long lon
           "ORDER BY x.n DESC, x.ms DESC, x.genre_id", "");
     if (st != DB_OK)
         return st;
-    list = view_elem(st_el, "top-genres");
-    top = ge.nrows ? db_cell_ll(&ge, 0, by_time ? 2 : 1, 0) : 0;
-    for (size_t i = 0; i < ge.nrows; i++) {
-        xmlNodePtr n = view_elem(list, "genre");
-        view_attr(n, "id", db_cell(&ge, i, 0));
-        view_attr_int(n, "rank", (long long)i + 1);
-        add_count_ms(n, &ge, i, 1);
-        add_share(n, db_cell_ll(&ge, i, by_time ? 2 : 1, 0), top);
-        view_text(n, "name", db_cell(&ge, i, 3));
-    }
+    add_top_named(st_el, "top-genres", "genre", &ge, by_time);
     return DB_OK;
 }
 
