@@ -122,6 +122,27 @@ static const setting settings[] = {
     STR("mail.sendmail", sendmail_command, "/usr/sbin/sendmail -t -i", 0, check_nonempty,
         "sendmail-compatible command: reads the message on stdin"),
     STR("mail.from", mail_from, "Lyre <lyre@localhost>", 0, check_nonempty, "From: of mails sent"),
+
+    STR("billing.provider", billing_provider, "none", 0, check_nonempty,
+        "payment provider: \"stripe\" or \"none\" (no checkout)"),
+    STR("billing.default_currency", default_currency, "USD", 0, check_nonempty,
+        "ISO 4217 currency of prices when the user's country has no priced currency"),
+    INT("billing.grace_days", grace_days, 7, 0, 90,
+        "days a subscription whose payment failed keeps its plan before falling back to Free"),
+    STR("billing.stripe_api_base", stripe_api_base, "https://api.stripe.com", 0, check_nonempty,
+        "base URL of Stripe's API (a local stand-in in tests)"),
+    STR("billing.stripe_secret_key", stripe_secret_key, "", 0, NULL,
+        "Stripe secret key (sk_...); $LYRE_STRIPE_SECRET_KEY overrides it"),
+    STR("billing.stripe_webhook_secret", stripe_webhook_secret, "", 0, NULL,
+        "signing secret of the webhook endpoint (whsec_...); $LYRE_STRIPE_WEBHOOK_SECRET overrides it"),
+    STR("billing.stripe_webhook_secret_previous", stripe_webhook_secret_old, "", 0, NULL,
+        "the previous signing secret, still accepted while rotating; $LYRE_STRIPE_WEBHOOK_SECRET_PREVIOUS"),
+    INT("billing.stripe_timeout_ms", stripe_timeout_ms, 10000, 100, 120000,
+        "milliseconds one Stripe API request may take"),
+    INT("billing.stripe_retries", stripe_retries, 2, 0, 10,
+        "retries of a Stripe API request that failed by network or 5xx (same idempotency key)"),
+    INT("billing.webhook_tolerance", webhook_tolerance, 300, 1, 86400,
+        "seconds between a webhook's signed timestamp and now that are accepted"),
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
@@ -580,6 +601,19 @@ int config_load(lyre_config *cfg, const char *path, strbuf *err)
     env_password = getenv("LYRE_DB_PASSWORD");
     if (env_password)
         set_string(cfg, setting_find("database.password", &password_index), env_password);
+    {
+        static const char *const env_overrides[][2] = {
+            { "LYRE_STRIPE_SECRET_KEY", "billing.stripe_secret_key" },
+            { "LYRE_STRIPE_WEBHOOK_SECRET", "billing.stripe_webhook_secret" },
+            { "LYRE_STRIPE_WEBHOOK_SECRET_PREVIOUS", "billing.stripe_webhook_secret_previous" },
+        };
+        for (size_t i = 0; i < sizeof env_overrides / sizeof env_overrides[0]; i++) {
+            const char *v = getenv(env_overrides[i][0]);
+            size_t index;
+            if (v)
+                set_string(cfg, setting_find(env_overrides[i][1], &index), v);
+        }
+    }
 
     for (size_t i = 0; i < N_SETTINGS; i++)
         if (settings[i].required && !st.seen[i])

@@ -78,6 +78,18 @@ typedef struct lyre_config {
     char *sendmail_command;     /* mail.sendmail */
     char *mail_from;            /* mail.from */
 
+    /* billing: plans and payments (cgi/lyre-checkout, lib/payment.h) */
+    char *billing_provider;     /* billing.provider: "stripe" | "none" */
+    char *default_currency;     /* billing.default_currency: ISO 4217, when the country has none priced */
+    int grace_days;             /* billing.grace_days: days a failed payment keeps the plan */
+    char *stripe_api_base;      /* billing.stripe_api_base: "https://api.stripe.com" or a stand-in */
+    char *stripe_secret_key;    /* billing.stripe_secret_key; $LYRE_STRIPE_SECRET_KEY overrides */
+    char *stripe_webhook_secret;      /* billing.stripe_webhook_secret (whsec_...); $LYRE_STRIPE_WEBHOOK_SECRET */
+    char *stripe_webhook_secret_old;  /* billing.stripe_webhook_secret_previous: still accepted while rotating */
+    int stripe_timeout_ms;      /* billing.stripe_timeout_ms: per API request */
+    int stripe_retries;         /* billing.stripe_retries: retries of a failed API request (same idempotency key) */
+    int webhook_tolerance;      /* billing.webhook_tolerance: seconds a signed timestamp stays acceptable */
+
     /* oidc.providers: social login (OpenID Connect) */
     struct lyre_oidc_provider *oidc_providers;
     size_t n_oidc_providers;

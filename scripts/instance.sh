@@ -67,6 +67,22 @@ mail: {
   from = "Lyre <lyre@localhost>";
 };
 EOF
+    # Payments against a local stand-in of Stripe's API (tests/stripe): set LYRE_STRIPE_BASE.
+    # The secrets stay in the file here (a test instance); real sites use the environment.
+    if [ -n "${LYRE_STRIPE_BASE:-}" ]; then
+        cat <<EOF
+billing: {
+  provider = "stripe";
+  stripe_api_base = $(conf_string "$LYRE_STRIPE_BASE");
+  stripe_secret_key = $(conf_string "${LYRE_TEST_STRIPE_KEY:-sk_test_lyre_0123456789abcdef}");
+  stripe_webhook_secret = $(conf_string "${LYRE_TEST_STRIPE_WHSEC:-whsec_lyre_test_current_0123456789}");
+  stripe_webhook_secret_previous = $(conf_string "${LYRE_TEST_STRIPE_WHSEC_OLD:-whsec_lyre_test_previous_0123456789}");
+  stripe_timeout_ms = 2000;
+  stripe_retries = 2;
+  grace_days = 7;
+};
+EOF
+    fi
     if [ -n "${LYRE_OIDC_ISSUER:-}" ]; then
         cat <<EOF
 oidc: {

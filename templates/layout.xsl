@@ -69,6 +69,8 @@
       <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/library.js'"/></xsl:call-template></xsl:attribute></script>
       <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/playlists.js'"/></xsl:call-template></xsl:attribute></script>
       <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/search.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/radio.js'"/></xsl:call-template></xsl:attribute></script>
+      <script defer="defer"><xsl:attribute name="src"><xsl:call-template name="asset"><xsl:with-param name="name" select="'js/spots.js'"/></xsl:call-template></xsl:attribute></script>
     </head>
     <!-- htmx boosts links and forms: only #page is fetched and swapped, so the player
          outside it keeps playing; #page is also what the history snapshots hold. -->
@@ -106,6 +108,13 @@
             <xsl:with-param name="icon" select="'M4 10.5 12 4l8 6.5V20h-5v-5.5H9V20H4z'"/>
           </xsl:call-template>
           <xsl:call-template name="nav-item">
+            <xsl:with-param name="href" select="'/home'"/>
+            <xsl:with-param name="label" select="'For You'"/>
+            <xsl:with-param name="here" select="$section = 'foryou'"/>
+            <xsl:with-param name="within" select="$section = 'mix' or $section = 'radio'"/>
+            <xsl:with-param name="icon" select="'M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z'"/>
+          </xsl:call-template>
+          <xsl:call-template name="nav-item">
             <xsl:with-param name="href" select="'/browse'"/>
             <xsl:with-param name="label" select="'Browse'"/>
             <xsl:with-param name="here" select="$section = 'browse'"/>
@@ -124,6 +133,13 @@
             <xsl:with-param name="here" select="$section = 'library'"/>
             <xsl:with-param name="within" select="$section = 'playlist' or $section = 'stats'"/>
             <xsl:with-param name="icon" select="'M5 4v16M10 4v16M15 5l4 15'"/>
+          </xsl:call-template>
+          <xsl:call-template name="nav-item">
+            <xsl:with-param name="href" select="'/plans'"/>
+            <xsl:with-param name="label" select="'Premium'"/>
+            <xsl:with-param name="here" select="$section = 'plans'"/>
+            <xsl:with-param name="within" select="$section = 'billing'"/>
+            <xsl:with-param name="icon" select="'M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z'"/>
           </xsl:call-template>
         </ul>
       </nav>

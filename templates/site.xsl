@@ -20,5 +20,9 @@
 <xsl:include href="playlist.xsl"/>
 <xsl:include href="stats.xsl"/>
 <xsl:include href="import.xsl"/>
+<xsl:include href="recommend.xsl"/>
+<xsl:include href="plans.xsl"/>
+<xsl:include href="billing.xsl"/>
+<xsl:include href="apps.xsl"/>
 <xsl:output method="html" encoding="UTF-8" indent="no"/>
 </xsl:stylesheet>

@@ -60,6 +60,21 @@
   function newUid() { uidCounter += 1; return Date.now().toString(36) + "-" + uidCounter; }
   function current() { return state.index >= 0 ? state.queue[state.index] || null : null; }
 
+  // An item given by another script (window.lyrePlayer.play/add): only known fields, strings.
+  function itemOf(o) {
+    if (!o || !/^[0-9]+$/.test(String(o.id))) return null;
+    return {
+      uid: newUid(), id: String(o.id), title: String(o.title || ""), artist: String(o.artist || ""),
+      album: String(o.album || ""), albumId: String(o.albumId || ""), cover: String(o.cover || ""),
+      ms: parseInt(o.ms, 10) || 0
+    };
+  }
+  function copyItem(it) {
+    return it ? { uid: it.uid, id: it.id, title: it.title, artist: it.artist, album: it.album,
+      albumId: it.albumId, cover: it.cover, ms: it.ms } : null;
+  }
+  function tell(name, detail) { doc.dispatchEvent(new CustomEvent(name, { detail: detail })); }
+
   function itemFrom(node) {
     var d = node.dataset;
     if (!d.trackId) return null;
@@ -242,6 +257,8 @@
     body.set("position_ms", String(Math.max(0, Math.round((seconds || 0) * 1000))));
     var kbps = bitrate(deck());
     if (kbps) body.set("bitrate_kbps", String(kbps));
+    if (event === "complete" || event === "skip")
+      tell("lyre:played", { item: copyItem(p.item), event: event, seconds: seconds || 0, context: state.context });
     try {
       if (navigator.sendBeacon && navigator.sendBeacon(EVENTS_URL, body)) return;
     } catch (e) { /* fall through to fetch */ }
@@ -285,6 +302,7 @@
     beginPlay(item);
     render();
     save();
+    tell("lyre:track", { item: copyItem(item), index: i, context: state.context, upcoming: state.queue.length - i - 1 });
     loadEngine().then(function (mode) {
       if (my !== token) return;
       var s = spare();
@@ -1244,6 +1262,21 @@
     levels: function () { var h = deck().hls; return h ? h.levels.map(kbpsOf) : []; },
     setLevel: function (i) { var h = deck().hls; if (h) h.currentLevel = i; },
     get level() { return bitrate(deck()); },
+    // For other scripts (radio, mixes): items are {id, title, artist, album, albumId, cover, ms}.
+    // Events on document: "lyre:track" {item, index, context, upcoming} when a song becomes
+    // current; "lyre:played" {item, event: "complete"|"skip", seconds, context} when one ends.
+    play: function (items, start, context) {
+      var list = (items || []).map(itemOf).filter(Boolean);
+      playList(list, start || 0, context || "", false);
+    },
+    add: function (items, playNext) {
+      var list = (items || []).map(itemOf).filter(Boolean);
+      if (list.length) addToQueue(list, !!playNext);
+    },
+    current: function () { return copyItem(current()); },
+    upcoming: function () { return state.queue.slice(state.index + 1).map(copyItem); },
+    item: function (uid) { var k = indexOfUid(uid); return k >= 0 ? copyItem(state.queue[k]) : null; },
+    get context() { return state.context; },
     state: function () {
       return { queue: state.queue.map(function (it) { return it.id; }), index: state.index,
         position: position(), shuffle: state.shuffle, repeat: state.repeat, volume: state.volume,

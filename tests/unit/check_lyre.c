@@ -23,6 +23,8 @@ int main(void)
     srunner_add_suite(sr, suite_auth());
     srunner_add_suite(sr, suite_fuzzy());
     srunner_add_suite(sr, suite_multipart());
+    srunner_add_suite(sr, suite_money());
+    srunner_add_suite(sr, suite_payment());
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

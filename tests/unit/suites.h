@@ -21,4 +21,6 @@ Suite *suite_jose(void);
 Suite *suite_auth(void);
 Suite *suite_fuzzy(void);
 Suite *suite_multipart(void);
+Suite *suite_money(void);
+Suite *suite_payment(void);
 #endif

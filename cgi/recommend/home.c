@@ -1,0 +1,3 @@
+/* cgi/recommend/home.c — placeholder, written by its owner. */
+#include "recommend.h"
+typedef int lyre_placeholder_home;

@@ -1,0 +1,2 @@
+-- 0014_subsonic.sql — placeholder, written by its owner.
+DO 0;

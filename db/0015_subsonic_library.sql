@@ -1,0 +1,2 @@
+-- 0015_subsonic_library.sql — placeholder, written by its owner.
+DO 0;

@@ -1,0 +1,1 @@
+/* radio.js — placeholder, filled in by its owner. */

@@ -1,0 +1,1 @@
+/* spots.js — placeholder, filled in by its owner. */

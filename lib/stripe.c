@@ -1,0 +1,2 @@
+/* lib/stripe.c — placeholder, written by its owner. */
+typedef int lyre_placeholder_stripe;
