@@ -5,19 +5,10 @@
  * server sends the file named in X-Sendfile. */
 #include "stream.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "crypto.h"
+#include "handoff.h"
 #include "log.h"
-
-/* Signed URLs made within this many seconds of each other are equal, so a
- * browser's cache can answer a replay. */
-#define EXPIRY_ROUNDING 300
-#define SECRET_MIN_BYTES 32
 
 int stream_max_kbps(const lyre_req *req)
 {
@@ -84,104 +75,20 @@ lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, rendition
 
 const char *stream_media_url_path(lyre_req *req, const rendition *r)
 {
-    return arena_printf(req->a, "/media/audio/%.2s/%s.mp3", r->sha256, r->sha256);
+    return handoff_audio_url_path(req->a, r->sha256);
 }
 
 const char *stream_media_file(lyre_req *req, const rendition *r, const char *ext)
 {
-    return arena_printf(req->a, "%s/audio/%.2s/%s.%s", req->cfg->media_dir, r->sha256, r->sha256, ext);
-}
-
-/* ------------------------------------------------------------ the secret */
-
-/* Read once, again when the file changes (a new key, or SIGHUP naming
- * another file). */
-static struct {
-    char path[4096];
-    dev_t dev;
-    ino_t ino;
-    struct timespec mtime;
-    char key[1024];
-    size_t len;
-} secret;
-
-static int load_secret(const char *path)
-{
-    struct stat sb;
-    FILE *f = NULL;
-    int rc = -1;
-    if (stat(path, &sb) != 0) {
-        log_error("stream.secret_file %s: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    if (secret.len && strcmp(secret.path, path) == 0 && secret.dev == sb.st_dev && secret.ino == sb.st_ino &&
-        secret.mtime.tv_sec == sb.st_mtim.tv_sec && secret.mtime.tv_nsec == sb.st_mtim.tv_nsec)
-        return 0;
-    secret.len = 0;
-    f = fopen(path, "rb");
-    if (!f) {
-        log_error("stream.secret_file %s: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    size_t n = fread(secret.key, 1, sizeof secret.key - 1, f);
-    if (ferror(f)) {
-        log_error("stream.secret_file %s: read error", path);
-        goto cleanup;
-    }
-    /* Trailing whitespace is not part of the key (stream.lua trims alike). */
-    while (n > 0 && (secret.key[n - 1] == '\n' || secret.key[n - 1] == '\r' ||
-                     secret.key[n - 1] == ' ' || secret.key[n - 1] == '\t'))
-        n--;
-    if (n < SECRET_MIN_BYTES) {
-        log_error("stream.secret_file %s: the key must be at least %d characters", path, SECRET_MIN_BYTES);
-        goto cleanup;
-    }
-    if (str_copy(secret.path, sizeof secret.path, path) != 0) {
-        log_error("stream.secret_file: path too long");
-        goto cleanup;
-    }
-    secret.key[n] = '\0';
-    secret.len = n;
-    secret.dev = sb.st_dev;
-    secret.ino = sb.st_ino;
-    secret.mtime = sb.st_mtim;
-    rc = 0;
-cleanup:
-    if (f)
-        fclose(f);
-    return rc;
+    return handoff_audio_file(req->a, req->cfg, r->sha256, ext);
 }
 
 const char *stream_sign(lyre_req *req, const char *url_path, long long valid_for)
 {
-    if (load_secret(req->cfg->stream_secret_file) != 0)
-        return NULL;
-    long long expires = (long long)time(NULL) + valid_for;
-    expires += EXPIRY_ROUNDING - expires % EXPIRY_ROUNDING;
-    const char *data = arena_printf(req->a, "%s|%lld", url_path, expires);
-    uint8_t mac[CRYPTO_SHA256_LEN];
-    char hex[2 * CRYPTO_SHA256_LEN + 1];
-    if (crypto_hmac_sha256(secret.key, secret.len, data, strlen(data), mac) != 0) {
-        log_error("HMAC failed");
-        return NULL;
-    }
-    hex_encode(mac, sizeof mac, hex);
-    return arena_printf(req->a, "%s?e=%lld&s=%s", url_path, expires, hex);
+    return handoff_sign(req, url_path, valid_for);
 }
 
 /* ------------------------------------------------------------ /stream/{id} */
-
-static lyre_err answer_sendfile(lyre_req *req, const rendition *r)
-{
-    const char *file = stream_media_file(req, r, "mp3");
-    if (http_set_header(req, "X-Sendfile", file) != 0)
-        return LYRE_ERR_INTERNAL;
-    req->content_type = "audio/mpeg";
-    /* The web server answers Range requests for this file itself. */
-    http_set_header(req, "Accept-Ranges", "bytes");
-    http_set_header(req, "Cache-Control", "private, max-age=3600");
-    return LYRE_OK;
-}
 
 lyre_err page_stream(lyre_req *req)
 {
@@ -214,12 +121,5 @@ lyre_err page_stream(lyre_req *req)
     for (size_t i = 1; i < n; i++)
         if (br == 0 || list[i].kbps <= br)
             pick = &list[i];
-    if (strcmp(req->cfg->stream_mode, "x-sendfile") == 0)
-        return answer_sendfile(req, pick);
-
-    const char *url = stream_sign(req, stream_media_url_path(req, pick), req->cfg->stream_url_ttl);
-    if (!url || http_redirect(req, 302, url) != 0)
-        return LYRE_ERR_INTERNAL;
-    http_set_header(req, "Cache-Control", "no-store");
-    return LYRE_OK;
+    return handoff_audio(req, pick->sha256);
 }
