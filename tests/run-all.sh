@@ -286,11 +286,13 @@ suite stats-lighttpd env LABEL=lighttpd bash "$LYRE_ROOT/tests/integration/stats
 suite stats-apache env LABEL=apache bash "$LYRE_ROOT/tests/integration/stats.sh" "$APACHE_URL"
 suite assets-lighttpd bash "$LYRE_ROOT/tests/integration/assets.sh" lighttpd "$LIGHTTPD_URL"
 suite assets-apache bash "$LYRE_ROOT/tests/integration/assets.sh" apache "$APACHE_URL"
+suite entitlements bash "$LYRE_ROOT/tests/integration/entitlements.sh" lighttpd "$LIGHTTPD_URL"
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-account node "$BROWSER_DIR/account.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-playlists node "$BROWSER_DIR/playlists.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
+suite browser-spots node "$BROWSER_DIR/spots.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 # Last: it ingests (and then deletes) its own fixtures, so the pages above never see them.
 suite ingest env LYRE_CONF="$INST/lyre.conf" LYRE_BUILD="$BUILD" bash "$LYRE_ROOT/tests/integration/ingest.sh"
 

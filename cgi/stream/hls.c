@@ -9,8 +9,11 @@
 #include "mp3.h"
 
 #define HLS_TYPE "application/vnd.apple.mpegurl"
-/* Playlists hold signed URLs valid for hours: a few minutes of caching is safe. */
+/* Media playlists hold signed URLs valid for hours: a few minutes of caching
+ * is safe.  The ladder depends on the listener's plan, which may change at
+ * any request: asked every time. */
 #define HLS_CACHE "private, max-age=300"
+#define HLS_MASTER_CACHE "private, no-cache"
 
 static lyre_err master_playlist(lyre_req *req, const rendition *list, size_t n)
 {
@@ -85,7 +88,13 @@ lyre_err page_hls(lyre_req *req)
         if (str_to_long(digits, 1, 10000, &kbps) != 0)
             return LYRE_ERR_NOT_FOUND;
     }
-    err = stream_renditions(req, id, &list, &n);
+    /* The skip limit is checked on the ladder, the first thing a player
+     * asks for a song (/hls/ID/master.m3u8?skip=...). */
+    int max_kbps = 0;
+    size_t above = 0;
+    err = stream_allow(req, &max_kbps);
+    if (err == LYRE_OK)
+        err = stream_renditions(req, id, max_kbps, &list, &n, &above);
     if (err != LYRE_OK)
         return err;
     sb_reset(&req->body_out);
@@ -96,6 +105,11 @@ lyre_err page_hls(lyre_req *req)
         for (size_t i = 0; i < n; i++)
             if (list[i].kbps == kbps)
                 r = &list[i];
+        if (!r && above > 0 && kbps > max_kbps) {
+            req->error_detail = arena_printf(req->a, "Your plan streams up to %d kbit/s. Premium has "
+                                             "the %ld kbit/s stream: see /plans.", max_kbps, kbps);
+            return LYRE_ERR_FORBIDDEN;
+        }
         if (!r) {
             req->error_detail = arena_printf(req->a, "Track %llu has no %ld kbit/s stream.", id, kbps);
             return LYRE_ERR_NOT_FOUND;
@@ -107,6 +121,6 @@ lyre_err page_hls(lyre_req *req)
         return err;
     }
     req->content_type = HLS_TYPE;
-    http_set_header(req, "Cache-Control", HLS_CACHE);
+    http_set_header(req, "Cache-Control", master ? HLS_MASTER_CACHE : HLS_CACHE);
     return LYRE_OK;
 }

@@ -7,13 +7,85 @@
 
 #include <string.h>
 
+#include "auth.h"
 #include "handoff.h"
 #include "log.h"
 
-int stream_max_kbps(const lyre_req *req)
+int stream_max_kbps(const entitlement *e)
 {
-    (void)req;
-    return 0;
+    return e->max_kbps > 0 ? e->max_kbps : 0;
+}
+
+static int is_play_id(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f') || (s[n] >= 'A' && s[n] <= 'F')))
+            return 0;
+    return n == 32;
+}
+
+/* Skips of the last hour, from the listener's own "skip" play events (any
+ * client); except_play: the play being skipped now ("" for none). */
+static lyre_err skip_limit(lyre_req *req, const entitlement *e, const char *except_play)
+{
+    db_result r;
+    long long limit = e->skips_per_hour;
+    unsigned long long user = req->auth->user_id;
+    db_status st = db_query(req->db, req->a, &r,
+        "SELECT COUNT(*) FROM play_events WHERE user_id = ? AND created_at > NOW(3) - INTERVAL 1 HOUR"
+        " AND event = 'skip' AND play_id <> ?", "us", user, except_play);
+    if (st != DB_OK)
+        return db_status_to_err(st);
+    long long used = db_cell_ll(&r, 0, 0, 0);
+    if (used < limit)
+        return LYRE_OK;
+    /* Skipping is possible again when enough of them have aged past the hour:
+     * when the (used - limit + 1)-th oldest has. */
+    st = db_query(req->db, req->a, &r,
+        "SELECT CEIL(TIMESTAMPDIFF(MICROSECOND, NOW(3), created_at + INTERVAL 1 HOUR) / 1000000)"
+        " FROM play_events WHERE user_id = ? AND created_at > NOW(3) - INTERVAL 1 HOUR"
+        " AND event = 'skip' AND play_id <> ? ORDER BY created_at LIMIT 1 OFFSET ?",
+        "usi", user, except_play, used - limit);
+    if (st != DB_OK)
+        return db_status_to_err(st);
+    long long wait = r.nrows ? db_cell_ll(&r, 0, 0, 60) : 60;
+    req->retry_after = wait < 1 ? 1 : wait;
+    long minutes = (req->retry_after + 59) / 60;
+    req->error_detail = arena_printf(req->a,
+        "The %s plan allows %lld skips an hour, and they are used up. You can skip again in %ld "
+        "minute%s, or let this song play. Premium has unlimited skips: see /plans.",
+        e->plan_name, limit, minutes, minutes == 1 ? "" : "s");
+    http_set_header(req, "Cache-Control", "no-store");
+    return LYRE_ERR_TOO_MANY;
+}
+
+lyre_err stream_allow(lyre_req *req, int *max_kbps)
+{
+    entitlement e;
+    const char *skip = http_query(req, "skip");
+    const char *except_play = "";
+    if (skip && (skip[0] == '\0' || strcmp(skip, "0") == 0))
+        skip = NULL;
+    if (skip && strcmp(skip, "1") != 0) {
+        if (!is_play_id(skip)) {
+            req->error_detail = "skip must be 1 or the 32-hexadecimal-digit id of the play skipped.";
+            return LYRE_ERR_BAD_REQUEST;
+        }
+        char *lower = arena_strdup(req->a, skip);   /* play ids are stored lowercased */
+        for (char *c = lower; *c; c++)
+            if (*c >= 'A' && *c <= 'F')
+                *c = (char)(*c - 'A' + 'a');
+        except_play = lower;
+    }
+    lyre_err err = entitlement_get(req->db, req->a, req->auth ? req->auth->user_id : 0, &e);
+    if (err != LYRE_OK)
+        return err;
+    *max_kbps = stream_max_kbps(&e);
+    /* Anonymous skips carry no user: only a signed-in listener's are counted. */
+    if (skip && e.skips_per_hour >= 0 && req->auth)
+        return skip_limit(req, &e, except_play);
+    return LYRE_OK;
 }
 
 static int is_sha256_hex(const char *s)
@@ -25,7 +97,8 @@ static int is_sha256_hex(const char *s)
     return n == 64;
 }
 
-lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, rendition **out, size_t *n)
+lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, int max_kbps,
+                           rendition **out, size_t *n, size_t *above)
 {
     db_result r;
     if (!req->cfg->stream_public && !req->auth) {
@@ -48,8 +121,8 @@ lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, rendition
         return LYRE_ERR_NOT_FOUND;
     }
     rendition *list = arena_calloc(req->a, r.nrows, sizeof *list);
-    size_t count = 0;
-    int cap = stream_max_kbps(req);
+    size_t count = 0, dropped = 0;
+    int cap = max_kbps;
     for (size_t i = 0; i < r.nrows; i++) {
         rendition *x = &list[count];
         x->kbps = (int)db_cell_ll(&r, i, 1, 0);
@@ -62,14 +135,18 @@ lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, rendition
             continue;
         }
         /* The lowest rung stays even above the cap: a plan never silences a track. */
-        if (cap > 0 && x->kbps > cap && count > 0)
+        if (cap > 0 && x->kbps > cap && count > 0) {
+            dropped++;
             continue;
+        }
         count++;
     }
     if (count == 0)
         return LYRE_ERR_INTERNAL;
     *out = list;
     *n = count;
+    if (above)
+        *above = dropped;
     return LYRE_OK;
 }
 
@@ -113,7 +190,10 @@ lyre_err page_stream(lyre_req *req)
         req->error_detail = "The bitrate (br) must be a whole number of kbit/s.";
         return LYRE_ERR_BAD_REQUEST;
     }
-    err = stream_renditions(req, id, &list, &n);
+    int max_kbps = 0;
+    err = stream_allow(req, &max_kbps);
+    if (err == LYRE_OK)
+        err = stream_renditions(req, id, max_kbps, &list, &n, NULL);
     if (err != LYRE_OK)
         return err;
     /* The highest rung within br, else the lowest there is. */

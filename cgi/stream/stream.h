@@ -4,6 +4,7 @@
 #define LYRE_STREAM_H
 
 #include "app.h"
+#include "entitlement.h"
 
 lyre_err page_stream(lyre_req *req);        /* GET /stream/{id}[.mp3][?br=KBPS] */
 lyre_err page_hls(lyre_req *req);           /* GET /hls/{id}/master.m3u8, /hls/{id}/{kbps}.m3u8 */
@@ -20,13 +21,24 @@ typedef struct rendition {
 
 /* The renditions of track_id this request may play, lowest bitrate first,
  * after the checks of a play: the track exists and is available, it has
- * renditions, and the listener is allowed (stream.public, later the plan).
+ * renditions, and the listener is allowed (stream.public).  Rungs above
+ * max_kbps (0: no cap) are left out, except the lowest, which always stays:
+ * a plan never silences a track; *above (may be NULL) counts those left out.
  * LYRE_OK with *n >= 1, or the error to answer. */
-lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, rendition **out, size_t *n);
+lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, int max_kbps,
+                           rendition **out, size_t *n, size_t *above);
 
-/* Highest bitrate this listener may have, 0 for no cap.  The one entitlement
- * function: the Plans issue caps bitrates by plan here. */
-int stream_max_kbps(const lyre_req *req);
+/* What the listener's plan allows (lib/entitlement.h, asked afresh on every
+ * request so a change of plan shows at once), with the skip limit: when the
+ * request carries ?skip= (the player pressed "next": skip=1, or skip=PLAY_ID,
+ * the 32-hex id of the play being skipped, which is then not counted whether
+ * its "skip" event arrived first or not) and the plan's skips of the last
+ * hour, counted from play_events, are used up: LYRE_ERR_TOO_MANY with
+ * Retry-After.  *max_kbps: the highest rung this listener may have. */
+lyre_err stream_allow(lyre_req *req, int *max_kbps);
+
+/* Highest bitrate a plan allows, 0 for no cap. */
+int stream_max_kbps(const entitlement *e);
 
 /* "/media/audio/aa/<sha>.mp3" (URL) and MEDIA/audio/aa/<sha>.<ext> (file). */
 const char *stream_media_url_path(lyre_req *req, const rendition *r);

@@ -350,9 +350,24 @@
     return -1;
   }
 
+  // A skip asks the server first (the Free plan limits skips per hour): on 429 the song
+  // keeps playing and the reason is announced.
   function next() {
     var i = nextIndex(false);
-    if (i >= 0) playIndex(i);
+    if (i < 0) return;
+    var item = state.queue[i];
+    if (!(play && play.started && !play.closed) || !window.fetch) { playIndex(i); return; }
+    fetch("/hls/" + encodeURIComponent(item.id) + "/master.m3u8?skip=" + play.id,
+          { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) {
+        if (r.status !== 429) { if (state.queue[i] === item) playIndex(i); return; }
+        var wait = parseInt(r.headers.get("Retry-After") || "0", 10);
+        var text = "No more skips this hour on the Free plan" +
+          (wait > 0 ? " (again in " + Math.ceil(wait / 60) + " min)" : "") + ". Premium skips without limit.";
+        announce(text);
+        flash(text);
+      })
+      .catch(function () { if (state.queue[i] === item) playIndex(i); });
   }
 
   function previous() {
@@ -1274,6 +1289,9 @@
       if (list.length) addToQueue(list, !!playNext);
     },
     current: function () { return copyItem(current()); },
+    // For sponsor spots (spots.js): hold the queue, then let it go on.
+    pause: function () { pause(); },
+    resume: function () { if (current() && deck().item === current()) startAudio(); },
     upcoming: function () { return state.queue.slice(state.index + 1).map(copyItem); },
     item: function (uid) { var k = indexOfUid(uid); return k >= 0 ? copyItem(state.queue[k]) : null; },
     get context() { return state.context; },

@@ -28,8 +28,13 @@ if [ -z "${TRACK:-}" ]; then
     exit 1
 fi
 # Rungs, lowest first: "kbps sha bytes" per line.
+# An anonymous listener has the free plan: rungs up to its max_kbps (the lowest always).
+FREE_KBPS=$(sql "SELECT max_kbps FROM plans WHERE code = 'free'")
 mapfile -t RUNGS < <(sql "SELECT bitrate_kbps, sha256, bytes FROM renditions
-    WHERE track_id = $TRACK ORDER BY bitrate_kbps")
+    WHERE track_id = $TRACK AND (bitrate_kbps <= ${FREE_KBPS:-0} OR ${FREE_KBPS:-0} = 0
+      OR bitrate_kbps = (SELECT MIN(bitrate_kbps) FROM renditions WHERE track_id = $TRACK))
+    ORDER BY bitrate_kbps")
+NRUNGS=${#RUNGS[@]}
 read -r LOW_KBPS LOW_SHA LOW_BYTES <<<"${RUNGS[0]}"
 read -r TOP_KBPS TOP_SHA TOP_BYTES <<<"${RUNGS[${#RUNGS[@]} - 1]}"
 echo "# track $TRACK, rungs (kbps): $(printf '%s ' "${RUNGS[@]%%$'\t'*}")"
