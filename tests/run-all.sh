@@ -107,12 +107,15 @@ trap on_signal INT TERM
 trap teardown EXIT
 
 # ---------------------------------------------------------------- the instance
+# npm_install [DIR]: the npm packages of a test directory (default the browser tests'), from
+# its lock file; skipped while node_modules matches the lock.
 npm_install() {
-    local stamp="$BROWSER_DIR/node_modules/.lyre-lock-sha"
+    local dir=${1:-$BROWSER_DIR}
+    local stamp="$dir/node_modules/.lyre-lock-sha"
     local want
-    want=$(sha256sum "$BROWSER_DIR/package-lock.json" | cut -d' ' -f1)
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
     [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
-    (cd "$BROWSER_DIR" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
     echo "$want" >"$stamp"
 }
 
@@ -177,6 +180,7 @@ setup() {
     run_logged "$LOG" player_fixture "$conf" || return 1
     say "Installing the browser test's npm packages (npm ci)"
     run_logged "$LOG" npm_install || return 1
+    run_logged "$LOG" npm_install "$LYRE_ROOT/tests/subsonic" || return 1
     say "Starting lighttpd on 127.0.0.1:$HTTP_PORT"
     lighttpd_start "$INST" "$HTTP_PORT" "$BUILD" "$conf" "$LOG" || return 1
     say "Starting Apache on 127.0.0.1:$APACHE_PORT"
@@ -286,6 +290,10 @@ suite stats-lighttpd env LABEL=lighttpd bash "$LYRE_ROOT/tests/integration/stats
 suite stats-apache env LABEL=apache bash "$LYRE_ROOT/tests/integration/stats.sh" "$APACHE_URL"
 suite assets-lighttpd bash "$LYRE_ROOT/tests/integration/assets.sh" lighttpd "$LIGHTTPD_URL"
 suite assets-apache bash "$LYRE_ROOT/tests/integration/assets.sh" apache "$APACHE_URL"
+suite subsonic-media-lighttpd bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" lighttpd "$LIGHTTPD_URL" redirect
+suite subsonic-media-apache bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" apache "$APACHE_URL" x-sendfile
+suite subsonic-client env LABEL=subsonic-client node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$LIGHTTPD_URL"
+suite subsonic-client-apache env LABEL=subsonic-client-apache node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$APACHE_URL"
 suite entitlements bash "$LYRE_ROOT/tests/integration/entitlements.sh" lighttpd "$LIGHTTPD_URL"
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
