@@ -10,7 +10,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
   libconfig-dev check
   mariadb-server mariadb-client lighttpd lighttpd-modules-lua apache2 libapache2-mod-fcgid
   libapache2-mod-xsendfile libapache2-mod-qos
-  curl wrk xsltproc libxml2-utils chromium ffmpeg openssl sox lame"
+  curl wrk xsltproc libxml2-utils chromium ffmpeg openssl sox lame jq"
 # The demo library (about 300 MB to download): only `deps.sh --demo` (./lyrectl up) wants it;
 # the tests make their own audio.
 [ "${1:-}" = "--demo" ] && PACKAGES="$PACKAGES wesnoth-music"

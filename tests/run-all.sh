@@ -181,6 +181,7 @@ setup() {
     say "Installing the browser test's npm packages (npm ci)"
     run_logged "$LOG" npm_install || return 1
     run_logged "$LOG" npm_install "$LYRE_ROOT/tests/subsonic" || return 1
+    run_logged "$LOG" npm_install "$LYRE_ROOT/tests/stripe" || return 1
     say "Starting lighttpd on 127.0.0.1:$HTTP_PORT"
     lighttpd_start "$INST" "$HTTP_PORT" "$BUILD" "$conf" "$LOG" || return 1
     say "Starting Apache on 127.0.0.1:$APACHE_PORT"
@@ -294,6 +295,7 @@ suite subsonic-media-lighttpd bash "$LYRE_ROOT/tests/integration/subsonic-media.
 suite subsonic-media-apache bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" apache "$APACHE_URL" x-sendfile
 suite subsonic-client env LABEL=subsonic-client node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$LIGHTTPD_URL"
 suite subsonic-client-apache env LABEL=subsonic-client-apache node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$APACHE_URL"
+suite billing bash "$LYRE_ROOT/tests/integration/billing.sh" lighttpd "$LIGHTTPD_URL"
 suite entitlements bash "$LYRE_ROOT/tests/integration/entitlements.sh" lighttpd "$LIGHTTPD_URL"
 suite html node "$BROWSER_DIR/validate.mjs" "$INST/html"
 suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"

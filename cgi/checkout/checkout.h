@@ -5,6 +5,7 @@
 #define LYRE_CHECKOUT_H
 
 #include "app.h"
+#include "payment.h"
 
 /* plans.c — plans and prices (currency from the user's country) */
 lyre_err page_plans(lyre_req *req);              /* GET  /plans */
@@ -14,6 +15,12 @@ lyre_err post_plans_admin(lyre_req *req);        /* POST /plans/admin (admins): 
 lyre_err page_spot_next(lyre_req *req);          /* GET  /plans/spot.json: the spot due now, or none */
 lyre_err page_spots_admin(lyre_req *req);        /* GET  /plans/spots (admins) */
 lyre_err post_spots_admin(lyre_req *req);        /* POST /plans/spots (admins): add, enable, disable */
+/* checkout.c — shared by billing.c and family.c: a billing page's view (title,
+ * nav section, the <billing> element to fill), the page for a provider's refusal
+ * (502 with its message), and the user's customer id at provider (creating it). */
+lyre_view *billing_view(lyre_req *req, const char *title, const char *section, xmlNodePtr *billing);
+lyre_err billing_provider_error(lyre_req *req, const payment_result *r);
+const char *billing_customer(lyre_req *req, const char *provider, db_status *st);
 /* checkout.c — the provider's checkout and portal */
 lyre_err post_checkout(lyre_req *req);           /* POST /checkout/{plan} -> 303 to the provider */
 lyre_err page_checkout_success(lyre_req *req);   /* GET  /checkout/success */
