@@ -19,6 +19,9 @@ lyre_err page_library_artists(lyre_req *req);    /* GET  /library/artists */
 lyre_err page_library_playlists(lyre_req *req);  /* GET  /library/playlists (own, collaborative, followed) */
 lyre_err post_library_like(lyre_req *req);       /* POST /library/like (kind, id, on) */
 lyre_err page_library_state(lyre_req *req);      /* GET  /library/state?tracks=&albums=&artists= (JSON) */
+/* queue.c — the play queue shared with the Subsonic apps (JSON; 401 JSON when anonymous) */
+lyre_err page_library_queue(lyre_req *req);      /* GET  /library/queue */
+lyre_err post_library_queue(lyre_req *req);      /* POST /library/queue (ids, current_index, position_ms, base_version) */
 /* history.c */
 lyre_err page_library_history(lyre_req *req);    /* GET  /library/history */
 lyre_err post_history_pause(lyre_req *req);      /* POST /library/history/pause */

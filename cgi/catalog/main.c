@@ -25,6 +25,8 @@ static const lyre_route routes[] = {
     { "GET",  "/library/history",         ROUTE_LOGIN, page_library_history },
     { "GET",  "/library/state",           ROUTE_NONE,  page_library_state },
     { "POST", "/library/like",            ROUTE_LOGIN, post_library_like },
+    { "GET",  "/library/queue",           ROUTE_NONE,  page_library_queue },   /* JSON 401 when anonymous */
+    { "POST", "/library/queue",           ROUTE_NONE,  post_library_queue },
     { "POST", "/library/history/pause",   ROUTE_LOGIN, post_history_pause },
     { "POST", "/library/history/resume",  ROUTE_LOGIN, post_history_resume },
     { "POST", "/library/history/clear",   ROUTE_LOGIN, post_history_clear },

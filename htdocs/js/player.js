@@ -10,7 +10,8 @@
  * Pages describe playable songs with data-* (track-id, title, artist, album, album-id,
  * cover, duration-ms) on rows inside a [data-tracklist] or on one block; buttons say what
  * they do with data-player.  The queue, position and settings survive a reload
- * (localStorage); plays are reported to /stream/events. */
+ * (localStorage); plays are reported to /stream/events.  Signed in, the queue is also the
+ * one the Subsonic apps share (/library/queue, "shared queue" below). */
 (function () {
   "use strict";
   var doc = document;
@@ -489,6 +490,7 @@
       if (!a.ended) wantPlaying = false;
       renderPlaying();
       save();
+      if (!a.ended) share("pause");
     });
     a.addEventListener("seeking", function () { if (play) play.lastT = null; if (mine()) renderTime(); });
     a.addEventListener("seeked", function () { if (mine()) { positionState(); save(); } });
@@ -504,6 +506,7 @@
       renderTime();
       preload();
       throttledSave();
+      if (!a.paused && Date.now() - shared.last >= SHARE_EVERY) share("tick");
     });
     a.addEventListener("progress", function () { if (mine()) renderBuffered(); });
     a.addEventListener("ended", function () { if (mine()) ended(); });
@@ -1253,6 +1256,251 @@
     if (handled) e.preventDefault();
   });
 
+  /* ------------------------------------------------------------------ shared queue */
+
+  // A signed-in listener has one play queue on the server, the one the Subsonic apps
+  // read and write (getPlayQueue/savePlayQueue; GET/POST /library/queue here).  The
+  // player saves it when a song becomes current, every SHARE_EVERY while playing, on
+  // pause and on leaving; one save at a time, the latest wish waiting behind it.  Saves
+  // while the listener is playing here take the queue over; the others (pause, leaving)
+  // carry the version last read and are refused (409) when an app saved since, so a tab
+  // left open never overwrites the phone's newer queue.  On load (and back to the tab) a
+  // queue an app saved that this browser has not answered yet is offered in the bar:
+  // "Continue from DSub?".  Network errors stay silent: sharing never gets in the way
+  // of playing.
+  var QUEUE_URL = "/library/queue";
+  var SEEN_KEY = "lyre.queue.seen.v1";   // per user: the saved queue already answered
+  var SHARE_EVERY = 15000;
+  var SHARE_MAX = 1000;                  // songs sent: the played ones kept, then upcoming
+  var RECHECK_AFTER = 30000;             // back to the tab: look again, at most this often
+  var shared = {
+    known: null,      // the server's version last read or written
+    last: 0,          // when the last save started
+    busy: false,      // a save is in flight
+    pending: null,    // the save asked for meanwhile ("track", "tick", "pause", "leave")
+    sent: "",         // what the last save said (leaving saves only when it changed)
+    touched: false,   // this page played or paused something: it may save on leaving
+    bad: {},          // track ids the server refused (gone from the catalog)
+    prompt: null,     // the "Continue from …?" element
+    checked: 0,       // when the saved queue was last fetched
+    checking: false
+  };
+
+  function signedIn() {
+    var acc = doc.getElementById("account");
+    return !!(acc && acc.getAttribute("data-csrf"));
+  }
+  function userName() {
+    var acc = doc.getElementById("account");
+    return acc ? acc.getAttribute("data-user") || "" : "";
+  }
+  function headKey(h) { return h && h.version ? h.version + "@" + (h.updated_at || "") : ""; }
+  function seenAll() {
+    try {
+      var all = JSON.parse(localStorage.getItem(SEEN_KEY) || "{}");
+      return all && typeof all === "object" ? all : {};
+    } catch (e) { return {}; }
+  }
+  function seenKey() { return seenAll()[userName()] || ""; }
+  function setSeen(h) {
+    var all = seenAll();
+    all[userName()] = headKey(h);
+    try { localStorage.setItem(SEEN_KEY, JSON.stringify(all)); } catch (e) { /* not kept */ }
+  }
+  function noteHead(h) {
+    if (h && typeof h.version === "number") shared.known = h.version;
+  }
+  var ACTIVE = { track: 1, tick: 1 };
+
+  // The form of a save, or null when there is nothing to save.
+  function shareBody(active) {
+    if (state.index < 0 || !state.queue.length) return null;
+    var from = Math.max(0, Math.min(state.index - HISTORY_KEEP, state.queue.length - SHARE_MAX));
+    var ids = [], cur = -1, exact = false;
+    state.queue.slice(from, from + SHARE_MAX).forEach(function (it, k) {
+      if (shared.bad[it.id]) return;
+      if (cur < 0 && from + k >= state.index) { cur = ids.length; exact = from + k === state.index; }
+      ids.push(it.id);
+    });
+    if (!ids.length) return null;
+    if (cur < 0) cur = ids.length - 1;
+    var ms = exact ? Math.min(86400000, Math.max(0, Math.round((position() || 0) * 1000))) : 0;
+    var body = new URLSearchParams();
+    body.set("csrf", csrfToken());
+    body.set("ids", ids.join(","));
+    body.set("current_index", String(cur));
+    body.set("position_ms", String(ms));
+    if (!active && shared.known !== null) body.set("base_version", String(shared.known));
+    body.sig = ids.join(",") + "|" + cur + "|" + Math.floor(ms / 1000);
+    return body;
+  }
+
+  function share(kind, retry) {
+    if (kind === "tick") shared.last = Date.now();   // asked at most every SHARE_EVERY
+    if (!signedIn() || !window.fetch) return;
+    var active = !!ACTIVE[kind];
+    if (kind !== "leave") shared.touched = true;
+    // An app's queue waits for an answer in the bar: only playing here replaces it.
+    if (!active && (shared.prompt || !shared.touched)) return;
+    if (shared.busy) {
+      shared.pending = active || ACTIVE[shared.pending] ? "tick" : kind;
+      return;
+    }
+    var body = shareBody(active);
+    if (!body || (kind === "leave" && body.sig === shared.sent)) return;
+    shared.busy = true;
+    shared.last = Date.now();
+    var again = null;
+    fetch(QUEUE_URL, { method: "POST", body: body, credentials: "same-origin", keepalive: kind === "leave",
+      headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.json().then(function (j) { return { status: r.status, j: j || {} }; },
+          function () { return { status: r.status, j: {} }; });
+      })
+      .then(function (res) {
+        var j = res.j;
+        if (res.status === 200) {
+          noteHead(j);
+          setSeen(j);                      // ours: nothing to offer back
+          shared.sent = body.sig;
+          if (active) hidePrompt();
+        } else if (res.status === 400 && Array.isArray(j.unknown)) {
+          var fresh = j.unknown.filter(function (id) { return !shared.bad[String(id)]; });
+          fresh.forEach(function (id) { shared.bad[String(id)] = true; });
+          if (fresh.length && !retry) again = kind;
+        } else if (res.status === 409) {
+          noteHead(j);
+          if (j.changed_by === "web") { if (!retry) again = kind; }   // another tab of ours
+          else checkShared();                                        // an app's: offer it
+        }
+      })
+      .catch(function () { /* offline, signed out: the next save tries again */ })
+      .then(function () {
+        shared.busy = false;
+        var next = shared.pending;
+        shared.pending = null;
+        if (again) share(again, true);
+        else if (next) share(next);
+      });
+  }
+
+  // The page goes away: a beacon survives it (the answer is never read).
+  function shareOnLeave() {
+    if (!signedIn() || !navigator.sendBeacon || shared.prompt || !shared.touched) return;
+    var body = shareBody(false);
+    if (!body || body.sig === shared.sent) return;
+    try { if (navigator.sendBeacon(QUEUE_URL, body)) shared.sent = body.sig; } catch (e) { /* gone */ }
+  }
+
+  function checkShared() {
+    if (!signedIn() || !window.fetch || shared.checking) return;
+    shared.checking = true;
+    shared.checked = Date.now();
+    fetch(QUEUE_URL, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (q) {
+        shared.checking = false;
+        if (!q || !Array.isArray(q.items)) return;
+        noteHead(q);
+        if (!q.version) return;
+        if (q.changed_by === "web") { setSeen(q); return; }
+        if (!q.items.length || headKey(q) === seenKey() || isPlaying()) return;
+        offer(q);
+      })
+      .catch(function () { shared.checking = false; });
+  }
+
+  function hidePrompt() {
+    if (!shared.prompt) return;
+    var had = shared.prompt.contains(doc.activeElement);
+    shared.prompt.remove();
+    shared.prompt = null;
+    if (had) btn.play.focus();
+  }
+
+  // Load a saved queue as a reload would restore it: the song shown at its position,
+  // nothing fetched until Play (browsers refuse to start sound without a gesture).
+  function adopt(items, index, seconds) {
+    closePlay();
+    token += 1;                           // a load of the old song still under way is void
+    unload(deck());
+    unload(spare());
+    wantPlaying = false;
+    state.queue = items;
+    state.index = index;
+    state.position = seconds;
+    state.context = "";
+    state.original = state.shuffle ? items.map(function (it) { return it.uid; }) : null;
+    render();
+    renderQueue();
+    save();
+  }
+
+  // "Continue from DSub?  <Continue> <Dismiss>" in the bar, for the saved queue q.
+  function offer(q) {
+    hidePrompt();
+    var items = q.items.map(itemOf).filter(Boolean);
+    if (!items.length) return;
+    var at = q.current_index === null || q.current_index === undefined ? 0 : q.current_index | 0;
+    at = Math.min(Math.max(0, at), items.length - 1);
+    var seconds = Math.max(0, (Number(q.position_ms) || 0) / 1000);
+    var app = String(q.changed_by || "").slice(0, 64) || "another device";
+    var box = doc.createElement("div");
+    box.className = "player-handoff";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Play queue from " + app);
+    var text = doc.createElement("p");
+    text.className = "player-handoff-text";
+    var name = doc.createElement("strong");
+    name.textContent = app;
+    text.append("Continue from ", name, "?");
+    var song = doc.createElement("span");
+    song.className = "player-handoff-song";
+    var title = doc.createElement("span");
+    title.className = "player-handoff-title";
+    title.textContent = items[at].title + (items[at].artist ? " · " + items[at].artist : "");
+    song.append(title);
+    if (seconds >= 1) {                   // the position stays in view when the title is cut
+      var when = doc.createElement("span");
+      when.className = "player-handoff-time";
+      when.textContent = " · " + clock(seconds);
+      song.append(when);
+    }
+    text.append(song);
+    var yes = doc.createElement("button");
+    yes.type = "button";
+    yes.className = "button button-small";
+    yes.textContent = "Continue";
+    var no = doc.createElement("button");
+    no.type = "button";
+    no.className = "button button-quiet button-small";
+    no.textContent = "Dismiss";
+    var actions = doc.createElement("span");
+    actions.className = "player-handoff-actions";
+    actions.append(yes, no);
+    box.append(text, actions);
+    yes.addEventListener("click", function () {
+      setSeen(q);
+      hidePrompt();
+      adopt(items, at, seconds);
+      btn.play.focus();
+      announce("Queue from " + app + " loaded: " + items[at].title + ". Press Play to continue.");
+    });
+    function dismiss() {
+      setSeen(q);
+      hidePrompt();
+      btn.play.focus();
+    }
+    no.addEventListener("click", dismiss);
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); dismiss(); }
+    });
+    // First in the bar, so Tab reaches it before the transport buttons.
+    root.insertBefore(box, root.firstChild);
+    shared.prompt = box;
+    announce("Your queue from " + app + " can continue here. Continue or Dismiss, in the player.");
+  }
+
   /* ------------------------------------------------------------------ start */
 
   restore();
@@ -1263,8 +1511,14 @@
   doc.documentElement.classList.add("has-player");
   enhance();
   render();
-  window.addEventListener("pagehide", save);
-  doc.addEventListener("visibilitychange", function () { if (doc.visibilityState === "hidden") save(); });
+  window.addEventListener("pagehide", function () { save(); shareOnLeave(); });
+  doc.addEventListener("visibilitychange", function () {
+    if (doc.visibilityState === "hidden") { save(); share("leave"); }
+    else if (Date.now() - shared.checked > RECHECK_AFTER && !isPlaying()) checkShared();
+  });
+  window.addEventListener("pageshow", function (e) { if (e.persisted && !isPlaying()) checkShared(); });
+  doc.addEventListener("lyre:track", function () { share("track"); });
+  checkShared();
   // Fetch hls.js while the user reads the page, so the first click plays at once.
   (window.requestIdleCallback || function (f) { setTimeout(f, 300); })(function () { loadEngine(); });
 
