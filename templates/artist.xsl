@@ -61,6 +61,10 @@
       <p class="hero-actions">
         <button type="button" class="like like-follow button button-quiet" data-like="artist" data-id="{@id}"
                 aria-pressed="false" hidden="hidden"><span class="like-text">Follow</span></button>
+        <xsl:call-template name="rec-radio-button">
+          <xsl:with-param name="radio" select="concat('artist:', @id)"/>
+          <xsl:with-param name="label" select="concat('Start a radio from ', normalize-space(name))"/>
+        </xsl:call-template>
       </p>
     </div>
   </div>

@@ -70,6 +70,10 @@
             aria-label="{concat('Like ', normalize-space(title))}">
       <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-heart"/></xsl:call-template>
     </button>
+    <xsl:call-template name="rec-radio-button">
+      <xsl:with-param name="radio" select="concat('track:', @id)"/>
+      <xsl:with-param name="label" select="concat('Start a radio from ', normalize-space(title))"/>
+    </xsl:call-template>
   </div>
   <section class="shelf">
     <h2>Details</h2>

@@ -295,6 +295,8 @@ suite subsonic-media-lighttpd bash "$LYRE_ROOT/tests/integration/subsonic-media.
 suite subsonic-media-apache bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" apache "$APACHE_URL" x-sendfile
 suite subsonic-client env LABEL=subsonic-client node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$LIGHTTPD_URL"
 suite subsonic-client-apache env LABEL=subsonic-client-apache node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$APACHE_URL"
+suite recommend-lighttpd bash "$LYRE_ROOT/tests/integration/recommend.sh" lighttpd "$LIGHTTPD_URL"
+suite recommend-apache bash "$LYRE_ROOT/tests/integration/recommend.sh" apache "$APACHE_URL"
 suite queue-lighttpd bash "$LYRE_ROOT/tests/integration/queue.sh" lighttpd "$LIGHTTPD_URL"
 suite queue-apache bash "$LYRE_ROOT/tests/integration/queue.sh" apache "$APACHE_URL"
 suite billing bash "$LYRE_ROOT/tests/integration/billing.sh" lighttpd "$LIGHTTPD_URL"
@@ -304,6 +306,7 @@ suite browser node "$BROWSER_DIR/browse.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-account node "$BROWSER_DIR/account.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-playlists node "$BROWSER_DIR/playlists.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite player node "$BROWSER_DIR/player.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
+suite browser-recommend node "$BROWSER_DIR/recommend.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-queue node "$BROWSER_DIR/queue.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 suite browser-spots node "$BROWSER_DIR/spots.mjs" "$LIGHTTPD_URL" "$INST/screenshots"
 # Last: it ingests (and then deletes) its own fixtures, so the pages above never see them.
