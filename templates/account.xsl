@@ -45,6 +45,15 @@
             <xsl:with-param name="here" select="starts-with(@section, 'mfa')"/>
           </xsl:call-template>
           <xsl:call-template name="account-nav-item">
+            <xsl:with-param name="href" select="'/account/apps'"/>
+            <xsl:with-param name="label" select="'Apps'"/>
+            <xsl:with-param name="here" select="@section = 'apps'"/>
+          </xsl:call-template>
+          <xsl:call-template name="account-nav-item">
+            <xsl:with-param name="href" select="'/billing'"/>
+            <xsl:with-param name="label" select="'Subscription'"/>
+          </xsl:call-template>
+          <xsl:call-template name="account-nav-item">
             <xsl:with-param name="href" select="'/account#data'"/>
             <xsl:with-param name="label" select="'Your data'"/>
           </xsl:call-template>
@@ -88,6 +97,7 @@
           <xsl:when test="@section = 'mfa-setup'"><xsl:call-template name="account-mfa-setup"/></xsl:when>
           <xsl:when test="@section = 'mfa-codes'"><xsl:call-template name="account-mfa-codes"/></xsl:when>
           <xsl:when test="@section = 'delete'"><xsl:call-template name="account-delete"/></xsl:when>
+          <xsl:when test="@section = 'apps'"><xsl:call-template name="account-apps"/></xsl:when>
         </xsl:choose>
       </div>
     </div>

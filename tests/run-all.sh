@@ -291,6 +291,7 @@ suite stats-lighttpd env LABEL=lighttpd bash "$LYRE_ROOT/tests/integration/stats
 suite stats-apache env LABEL=apache bash "$LYRE_ROOT/tests/integration/stats.sh" "$APACHE_URL"
 suite assets-lighttpd bash "$LYRE_ROOT/tests/integration/assets.sh" lighttpd "$LIGHTTPD_URL"
 suite assets-apache bash "$LYRE_ROOT/tests/integration/assets.sh" apache "$APACHE_URL"
+suite subsonic bash "$LYRE_ROOT/tests/integration/subsonic.sh" lighttpd "$LIGHTTPD_URL"
 suite subsonic-media-lighttpd bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" lighttpd "$LIGHTTPD_URL" redirect
 suite subsonic-media-apache bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" apache "$APACHE_URL" x-sendfile
 suite subsonic-client env LABEL=subsonic-client node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$LIGHTTPD_URL"

@@ -79,4 +79,9 @@ lyre_err page_oidc_callback(lyre_req *req);      /* GET  /auth/{provider}/callba
 lyre_err page_oidc_link(lyre_req *req);          /* GET  /auth/link */
 lyre_err post_oidc_link(lyre_req *req);          /* POST /auth/link */
 
+/* ---- account_apps.c: app passwords and API keys for the Subsonic API */
+lyre_err page_account_apps(lyre_req *req);       /* GET  /account/apps */
+lyre_err post_account_apps(lyre_req *req);       /* POST /account/apps */
+lyre_err post_account_app_revoke(lyre_req *req); /* POST /account/apps/{id}/revoke */
+
 #endif
