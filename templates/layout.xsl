@@ -632,6 +632,13 @@
           <span class="qi-text"><span class="qi-title"></span><span class="qi-artist"></span></span>
         </button>
         <span class="qi-time"></span>
+        <!-- playlists.js: "Add to playlist…" for signed-in visitors.  player.js's click handler
+             has no action for data-qact="playlist" (it ignores it); the attribute lets its
+             redraw of the queue keep the focus on this button. -->
+        <button type="button" class="pbtn pbtn-small qi-pl" data-qact="playlist" data-pl="queue-add" aria-label="Add to playlist…"
+                title="Add to playlist…">
+          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-add"/></xsl:call-template>
+        </button>
         <span class="qi-tools">
           <button type="button" class="pbtn pbtn-small" data-qact="up" aria-label="Move up">
             <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-up"/></xsl:call-template>

@@ -1,10 +1,11 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- playlist.xsl: GET /playlist/N and GET /s/TOKEN (the share link, read-only).
-     A hero with the cover mosaic, the songs of one page as playable rows (the same
-     data-* as album rows, so play, queue and the row menu work), and for the owner and
-     collaborators: move and remove buttons on every row (a plain form: the keyboard and
-     no-JavaScript way to reorder; playlists.js adds dragging), the details form,
-     collaborators, the share link and the log of edits. -->
+     A hero with the uploaded cover or the mosaic, the songs of one page as playable rows
+     (the same data-* as album rows, so play, queue and the row menu work), and for the
+     owner and collaborators: move and remove buttons on every row (buttons of one plain
+     form: the keyboard and no-JavaScript way to reorder; playlists.js adds dragging and
+     keeps the focus on a moved row), the details form, collaborators, for the owner the
+     cover upload and the share link, and the log of edits. -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
 <xsl:template match="page[@template='playlist']/content" mode="content">
@@ -48,8 +49,21 @@
   </div>
   <xsl:choose>
     <xsl:when test="items/track">
+      <xsl:if test="$edit">
+        <!-- The icons of the edit buttons, drawn once and used on every row. -->
+        <svg class="pl-sprite" aria-hidden="true" focusable="false" width="0" height="0">
+          <symbol id="pl-i-grip" viewBox="0 0 24 24"><path d="{$i-grip}"/></symbol>
+          <symbol id="pl-i-up" viewBox="0 0 24 24"><path d="{$i-up}"/></symbol>
+          <symbol id="pl-i-down" viewBox="0 0 24 24"><path d="{$i-down}"/></symbol>
+          <symbol id="pl-i-close" viewBox="0 0 24 24"><path d="{$i-close}"/></symbol>
+        </svg>
+        <form id="pl-rows" method="post" action="/playlist/{$pl/@id}/items/move" data-pl-rows="">
+          <xsl:call-template name="csrf-field"/>
+          <input type="hidden" name="version" value="{$pl/@version}"/>
+        </form>
+      </xsl:if>
       <table class="tracklist pl-tracks" id="tracks" data-tracklist="playlist:{$pl/@id}:{items/@page}"
-             data-playlist="{$pl/@id}" data-version="{$pl/@version}">
+             data-playlist="{$pl/@id}" data-version="{$pl/@version}" data-page="{items/@page}" data-per-page="{items/@per}">
         <xsl:if test="$edit"><xsl:attribute name="data-editable">1</xsl:attribute></xsl:if>
         <caption class="visually-hidden">Songs of <xsl:value-of select="$pl/name"/></caption>
         <thead>
@@ -178,41 +192,42 @@
     <xsl:if test="$edit">
       <td class="col-edit">
         <span class="pl-grip" aria-hidden="true" title="Drag to reorder" data-js="">
-          <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-grip"/></xsl:call-template>
+          <xsl:call-template name="pl-icon"><xsl:with-param name="id" select="'grip'"/></xsl:call-template>
         </span>
-        <!-- One form a row: each button says what it does (formaction, name="to"), which
-             keeps 10,000-song playlists' pages light.  No script needed. -->
-        <form method="post" action="/playlist/{$pl/@id}/items/move" class="pl-row-form">
-          <xsl:call-template name="csrf-field"/>
-          <input type="hidden" name="version" value="{$pl/@version}"/>
-          <input type="hidden" name="from" value="{@position}"/>
-          <input type="hidden" name="position" value="{@position}"/>
-          <xsl:choose>
-            <xsl:when test="@position &gt; 0">
-              <button type="submit" name="to" value="{@position - 1}" class="pbtn pbtn-small" data-pl="up"
-                      aria-label="{concat('Move ', $title, ' up')}">
-                <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-up"/></xsl:call-template>
-              </button>
-            </xsl:when>
-            <xsl:otherwise><span class="pl-slot"></span></xsl:otherwise>
-          </xsl:choose>
-          <xsl:choose>
-            <xsl:when test="@position &lt; /page/content/items/@last">
-              <button type="submit" name="to" value="{@position + 1}" class="pbtn pbtn-small" data-pl="down"
-                      aria-label="{concat('Move ', $title, ' down')}">
-                <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-down"/></xsl:call-template>
-              </button>
-            </xsl:when>
-            <xsl:otherwise><span class="pl-slot"></span></xsl:otherwise>
-          </xsl:choose>
-          <button type="submit" formaction="/playlist/{$pl/@id}/items/remove" class="pbtn pbtn-small" data-pl="remove"
-                  aria-label="{concat('Remove ', $title, ' from the playlist')}">
-            <xsl:call-template name="icon"><xsl:with-param name="d" select="$i-close"/></xsl:call-template>
-          </button>
-        </form>
+        <!-- The buttons belong to the one form above the table (form="pl-rows"): each says
+             what it does (name="move" value="FROM:TO", or formaction and position), which
+             keeps a 10,000-song playlist's pages light.  No script needed. -->
+        <xsl:choose>
+          <xsl:when test="@position &gt; 0">
+            <button type="submit" form="pl-rows" name="move" value="{@position}:{@position - 1}" class="pbtn pbtn-small"
+                    data-pl="up" aria-label="{concat('Move ', $title, ' up')}">
+              <xsl:call-template name="pl-icon"><xsl:with-param name="id" select="'up'"/></xsl:call-template>
+            </button>
+          </xsl:when>
+          <xsl:otherwise><span class="pl-slot"></span></xsl:otherwise>
+        </xsl:choose>
+        <xsl:choose>
+          <xsl:when test="@position &lt; /page/content/items/@last">
+            <button type="submit" form="pl-rows" name="move" value="{@position}:{@position + 1}" class="pbtn pbtn-small"
+                    data-pl="down" aria-label="{concat('Move ', $title, ' down')}">
+              <xsl:call-template name="pl-icon"><xsl:with-param name="id" select="'down'"/></xsl:call-template>
+            </button>
+          </xsl:when>
+          <xsl:otherwise><span class="pl-slot"></span></xsl:otherwise>
+        </xsl:choose>
+        <button type="submit" form="pl-rows" formaction="/playlist/{$pl/@id}/items/remove" name="position"
+                value="{@position}" class="pbtn pbtn-small" data-pl="remove"
+                aria-label="{concat('Remove ', $title, ' from the playlist')}">
+          <xsl:call-template name="pl-icon"><xsl:with-param name="id" select="'close'"/></xsl:call-template>
+        </button>
       </td>
     </xsl:if>
   </tr>
+</xsl:template>
+
+<xsl:template name="pl-icon">
+  <xsl:param name="id"/>
+  <svg class="i" aria-hidden="true" focusable="false"><use href="#pl-i-{$id}"/></svg>
 </xsl:template>
 
 <xsl:template name="pl-button-form">
@@ -319,6 +334,35 @@
     </section>
 
     <xsl:if test="$owner">
+      <section class="acct-card pl-card" aria-labelledby="pl-cover-title">
+        <h2 id="pl-cover-title">Cover</h2>
+        <xsl:choose>
+          <xsl:when test="covers/@uploaded = '1'">
+            <p>Your own picture is the cover. Remove it to go back to the mosaic of album covers.</p>
+          </xsl:when>
+          <xsl:otherwise>
+            <p>The cover is made of the first album covers in the playlist, unless you upload a picture.</p>
+          </xsl:otherwise>
+        </xsl:choose>
+        <form class="form pl-cover-form" method="post" action="/playlist/{@id}/cover" enctype="multipart/form-data"
+              data-pl="cover">
+          <xsl:call-template name="csrf-field"/>
+          <div class="field">
+            <label for="pl-cover">Picture (JPEG, PNG or WebP, up to 4 MB)</label>
+            <input id="pl-cover" name="cover" type="file" required="required"
+                   accept="image/jpeg,image/png,image/webp" aria-describedby="pl-cover-status"/>
+          </div>
+          <p class="pl-cover-status" id="pl-cover-status" role="status"></p>
+          <p class="acct-actions"><button type="submit" class="button button-quiet">Upload cover</button></p>
+        </form>
+        <xsl:if test="covers/@uploaded = '1'">
+          <xsl:call-template name="pl-button-form">
+            <xsl:with-param name="action" select="concat('/playlist/', @id, '/cover/remove')"/>
+            <xsl:with-param name="text" select="'Remove cover'"/>
+          </xsl:call-template>
+        </xsl:if>
+      </section>
+
       <section class="acct-card pl-card" aria-labelledby="pl-share-title">
         <h2 id="pl-share-title">Share link</h2>
         <p>Anyone with this link can listen to the playlist, without an account, but cannot change it.</p>
@@ -343,6 +387,7 @@
                   <xsl:when test="@action = 'invite'">invited</xsl:when>
                   <xsl:when test="@action = 'uninvite'">removed collaborator</xsl:when>
                   <xsl:when test="@action = 'import'">imported</xsl:when>
+                  <xsl:when test="@action = 'cover'">changed the cover</xsl:when>
                   <xsl:otherwise><xsl:value-of select="@action"/></xsl:otherwise>
                 </xsl:choose>
                 <xsl:if test="track">

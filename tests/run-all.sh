@@ -29,6 +29,15 @@ export LYRE_PAGE_SIZE=10
 # request rechecks its session (a session ended by one worker is over for all at once), and
 # the OpenID provider tests/integration/oidc.sh starts on 8093.
 export LYRE_ARGON2="1 8192 1" LYRE_SESSION_RECHECK_MS=0 LYRE_OIDC_ISSUER="http://127.0.0.1:8093"
+# The Subsonic schema the API's XML is validated against: ../shared/conformance beside the
+# project (read in place, never copied into it), else the workplace's copy.
+for d in "$LYRE_ROOT/../shared/conformance" /work/shared/conformance; do
+    if [ -f "$d/subsonic-rest-api-1.16.1.xsd" ]; then
+        LYRE_CONFORMANCE=$(cd "$d" && pwd)
+        export LYRE_CONFORMANCE LYRE_SUBSONIC_XSD="$LYRE_CONFORMANCE/subsonic-rest-api-1.16.1.xsd"
+        break
+    fi
+done
 # The stand-in of Stripe's API (tests/stripe/standin.mjs) the billing suites start on this port.
 export LYRE_STRIPE_BASE="http://127.0.0.1:8095"
 # Every suite signs in from loopback: the web servers' per-address limit on sign-in POSTs

@@ -200,9 +200,22 @@ lyre_err post_playlist_move(lyre_req *req)
         return err;
     if (p.count == 0)
         return end_edit(req, &p, DB_OK, pl_refuse(req, LYRE_ERR_BAD_REQUEST, "This playlist is empty."));
-    err = pl_form_num(req, "from", p.count - 1, &from);
-    if (err == LYRE_OK && req->status == 200)
-        err = pl_form_num(req, "to", p.count - 1, &to);
+    /* A row's button on the page sends move=FROM:TO; scripts send from and to. */
+    const char *move = http_form(req, "move");
+    if (move) {
+        const char *colon = strchr(move, ':');
+        long f = 0, t = 0;
+        if (!colon || str_to_long(arena_strndup(req->a, move, (size_t)(colon - move)), 0, (long)p.count - 1, &f) != 0 ||
+            str_to_long(colon + 1, 0, (long)p.count - 1, &t) != 0)
+            err = pl_refuse(req, LYRE_ERR_BAD_REQUEST, arena_printf(req->a,
+                "The field \"move\" must be two places from 0 to %llu as FROM:TO.", p.count - 1));
+        from = (unsigned long long)f;
+        to = (unsigned long long)t;
+    } else {
+        err = pl_form_num(req, "from", p.count - 1, &from);
+        if (err == LYRE_OK && req->status == 200)
+            err = pl_form_num(req, "to", p.count - 1, &to);
+    }
     if (err != LYRE_OK || req->status != 200)
         return end_edit(req, &p, DB_OK, err);
     if (from == to)   /* nothing moves: no new version either */

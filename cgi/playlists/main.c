@@ -10,6 +10,8 @@ static const lyre_route routes[] = {
     { "GET",  "/playlist/{}",                      ROUTE_NONE,  page_playlist },
     { "POST", "/playlist/{}/edit",                 ROUTE_LOGIN, post_playlist_edit },
     { "POST", "/playlist/{}/delete",               ROUTE_LOGIN, post_playlist_delete },
+    { "POST", "/playlist/{}/cover",                ROUTE_LOGIN, post_playlist_cover },
+    { "POST", "/playlist/{}/cover/remove",         ROUTE_LOGIN, post_playlist_cover_remove },
     { "POST", "/playlist/{}/items",                ROUTE_LOGIN, post_playlist_add },
     { "POST", "/playlist/{}/items/remove",         ROUTE_LOGIN, post_playlist_remove },
     { "POST", "/playlist/{}/items/move",           ROUTE_LOGIN, post_playlist_move },

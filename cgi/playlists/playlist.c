@@ -5,11 +5,16 @@
 #include "assets.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "artwork.h"
 #include "auth.h"
 #include "crypto.h"
+#include "log.h"
+#include "multipart.h"
 #include "pagecache.h"
 
 /* ------------------------------------------------------------ shared */
@@ -391,7 +396,11 @@ static db_status add_mosaic(lyre_req *req, xmlNodePtr pl, const pl_row *p)
 {
     xmlNodePtr covers = view_elem(pl, "covers");
     if (p->cover_sha256) {
-        add_cover_url(req, covers, "cover", p->cover_sha256);
+        /* One picture, shown at 480 px: the 640 px thumbnail stays sharp. */
+        const char *url = art_url(req->cfg, req->a, p->cover_sha256, 640);
+        if (url)
+            view_text(covers, "cover", url);
+        view_attr(covers, "uploaded", "1");
         return DB_OK;
     }
     db_result r;
@@ -438,6 +447,7 @@ static db_status add_items(lyre_req *req, xmlNodePtr content, const pl_row *p, l
         return st;
     xmlNodePtr list = view_elem(content, "items");
     view_attr_int(list, "page", page);
+    view_attr_int(list, "per", per);
     view_attr_int(list, "pages", p->count ? (long long)((p->count + (unsigned long long)per - 1) / (unsigned long long)per) : 1);
     view_attr_int(list, "last", (long long)p->count - 1);
     for (size_t i = 0; i < r.nrows; i++) {
@@ -502,47 +512,123 @@ static db_status add_people(lyre_req *req, xmlNodePtr pl, const pl_row *p)
     return DB_OK;
 }
 
-/* Pages as signed-out visitors see them (public playlists, share links) are
- * the same for all of them until the playlist or the catalog changes: a
- * worker keeps the bytes, keyed by URI and playlist version, tagged with the
- * catalog version.  Signed-in pages carry the person's name and tokens. */
-static pagecache *visitor_pages;
-static lyre_err render_page(lyre_req *req, pl_row *p, int shared);
+/* A rendered page is the same for everybody in the same place until the
+ * playlist (its version) or the catalog (the entry's tag) changes: XSLT is
+ * most of a page's cost (~4.6 of ~6 ms for 50 rows with edit controls), so a
+ * worker keeps the bytes.  Signed-out visitors share one copy per URI and
+ * version.  A signed-in visitor's copy is keyed by what the page shows of
+ * them (role in the playlist, follow state, names and role in the header);
+ * the one thing that differs between their sessions is the CSRF token (the
+ * header's data-csrf and every form), whose places are kept with the page
+ * and filled with the asker's own token when it is served.
+ *
+ * Entry body: "PLC1", the number of token places n and the token length
+ * (uint32 each), n uint32 offsets, then the page. */
+#define PL_CACHE_MAGIC "PLC1"
+#define PL_CACHE_BYTES (32u << 20)
+static pagecache *pages;
+static lyre_err render_page(lyre_req *req, pl_row *p, int shared, const char *follow);
 
-static int from_visitor_cache(lyre_req *req, const char *key, const pl_row *p)
+/* The cache key of this page for this asker (NULL: not kept). */
+static const char *page_key(lyre_req *req, const pl_row *p, int shared, const char *follow)
 {
-    if (!visitor_pages || p->catalog_version == 0)
+    if (req->cfg->cache_max_bytes <= 0 || p->catalog_version == 0)
+        return NULL;
+    const lyre_auth *au = req->auth;
+    if (!au)
+        return arena_printf(req->a, "v|%s#%llu", req->uri, p->version);
+    if (!au->csrf_token || strlen(au->csrf_token) != 64)
+        return NULL;
+    return arena_printf(req->a, "u|%s#%llu|%d%d|%s|%llu|%s|%s|%d|%d|%d", req->uri, p->version, (int)p->role, shared,
+                        follow ? follow : "-", au->user_id, au->username, au->display_name ? au->display_name : "",
+                        (int)au->role, au->email_verified, au->totp_enabled);
+}
+
+static int from_cache(lyre_req *req, const char *key, const pl_row *p)
+{
+    const pagecache_entry *e = pages ? pagecache_get(pages, key, p->catalog_version) : NULL;
+    uint32_t n, tlen;
+    if (!e || e->len < 12 || memcmp(e->body, PL_CACHE_MAGIC, 4) != 0)
         return 0;
-    const pagecache_entry *e = pagecache_get(visitor_pages, key, p->catalog_version);
-    if (!e)
+    memcpy(&n, e->body + 4, 4);
+    memcpy(&tlen, e->body + 8, 4);
+    size_t head = 12 + (size_t)n * 4;
+    const char *token = req->auth ? req->auth->csrf_token : NULL;
+    if (head > e->len || (n > 0 && (!token || strlen(token) != tlen)))
         return 0;
     sb_reset(&req->body_out);
-    sb_add(&req->body_out, e->body, e->len);
+    sb_add(&req->body_out, e->body + head, e->len - head);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t off;
+        memcpy(&off, e->body + 12 + (size_t)i * 4, 4);
+        if ((size_t)off + tlen > req->body_out.len) {
+            sb_reset(&req->body_out);
+            return 0;
+        }
+        memcpy(req->body_out.buf + off, token, tlen);
+    }
     req->content_type = arena_strdup(req->a, e->content_type);
     return 1;
+}
+
+static void to_cache(lyre_req *req, const char *key, const pl_row *p)
+{
+    if (!pages)
+        pages = pagecache_new(PL_CACHE_BYTES);
+    if (!pages || req->body_out.len > UINT32_MAX / 2)
+        return;
+    const char *token = req->auth ? req->auth->csrf_token : NULL;
+    size_t tlen = token ? strlen(token) : 0;
+    strbuf offs = STRBUF_INIT, entry = STRBUF_INIT;
+    uint32_t n = 0;
+    const char *b = req->body_out.buf, *end = b + req->body_out.len;
+    for (const char *at = b; tlen > 0 && (size_t)(end - at) >= tlen; at++) {
+        at = memchr(at, token[0], (size_t)(end - at) - tlen + 1);
+        if (!at)
+            break;
+        if (memcmp(at, token, tlen) == 0) {
+            uint32_t off = (uint32_t)(at - b);
+            sb_add(&offs, (const char *)&off, 4);
+            n++;
+            at += tlen - 1;
+        }
+    }
+    uint32_t t32 = (uint32_t)tlen;
+    sb_add(&entry, PL_CACHE_MAGIC, 4);
+    sb_add(&entry, (const char *)&n, 4);
+    sb_add(&entry, (const char *)&t32, 4);
+    sb_add(&entry, offs.buf, offs.len);
+    sb_add(&entry, req->body_out.buf, req->body_out.len);
+    pagecache_put(pages, key, p->catalog_version, req->content_type, entry.buf, entry.len);
+    sb_free(&offs);
+    sb_free(&entry);
 }
 
 /* The page of p; shared: opened through its share link (read-only). */
 static lyre_err render(lyre_req *req, pl_row *p, int shared)
 {
-    const char *key = req->auth ? NULL : arena_printf(req->a, "%s#%llu", req->uri, p->version);
+    const char *follow = NULL;
     /* lib/app's Referrer-Policy (strict-origin-when-cross-origin) already keeps
      * a share link's token from other sites. */
     http_set_header(req, "Cache-Control", "no-store");
-    if (key && from_visitor_cache(req, key, p))
-        return LYRE_OK;
-    lyre_err err = render_page(req, p, shared);
-    if (err == LYRE_OK && key && p->catalog_version != 0 && req->status == 200) {
-        if (!visitor_pages)
-            visitor_pages = pagecache_new(16u << 20);
-        if (visitor_pages)
-            pagecache_put(visitor_pages, key, p->catalog_version, req->content_type, req->body_out.buf,
-                          req->body_out.len);
+    if (!shared && req->auth && p->role == PL_VIEWER) {
+        db_result f;
+        db_status st = db_query(req->db, req->a, &f,
+            "SELECT 1 FROM playlist_follows WHERE user_id = ? AND playlist_id = ?", "uu", req->auth->user_id, p->id);
+        if (st != DB_OK)
+            return db_status_to_err(st);
+        follow = f.nrows ? "following" : "can";
     }
+    const char *key = page_key(req, p, shared, follow);
+    if (key && from_cache(req, key, p))
+        return LYRE_OK;
+    lyre_err err = render_page(req, p, shared, follow);
+    if (err == LYRE_OK && key && req->status == 200)
+        to_cache(req, key, p);
     return err;
 }
 
-static lyre_err render_page(lyre_req *req, pl_row *p, int shared)
+static lyre_err render_page(lyre_req *req, pl_row *p, int shared, const char *follow)
 {
     long page;
     lyre_err err = app_page_param(req, &page);
@@ -582,13 +668,8 @@ static lyre_err render_page(lyre_req *req, pl_row *p, int shared)
     db_status st = add_mosaic(req, pl, p);
     if (st == DB_OK && !shared && p->role >= PL_COLLAB)
         st = add_people(req, pl, p);
-    if (st == DB_OK && !shared && req->auth && p->role == PL_VIEWER) {
-        db_result f;
-        st = db_query(req->db, req->a, &f, "SELECT 1 FROM playlist_follows WHERE user_id = ? AND playlist_id = ?",
-                      "uu", req->auth->user_id, p->id);
-        if (st == DB_OK)
-            view_attr(pl, "follow", f.nrows ? "following" : "can");
-    }
+    if (follow)
+        view_attr(pl, "follow", follow);
     if (st == DB_OK)
         st = add_items(req, content, p, page, per);
     if (st != DB_OK) {
@@ -640,4 +721,213 @@ lyre_err page_playlist_shared(lyre_req *req)
     fill_row(&row, &p);
     p.role = PL_VIEWER;
     return render(req, &p, 1);
+}
+
+/* ------------------------------------------------------------ uploaded cover */
+
+#define PL_COVER_MAX_BYTES (4u * 1024 * 1024)
+/* libvips decodes a WebP whole to re-encode it: 25 megapixels is ~100 MB. */
+#define PL_COVER_MAX_PIXELS (25ULL * 1000 * 1000)
+#define PL_COVER_MAX_SIDE 8000u
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned le16(const unsigned char *p) { return (unsigned)p[1] << 8 | p[0]; }
+static unsigned le24(const unsigned char *p) { return (unsigned)p[2] << 16 | (unsigned)p[1] << 8 | p[0]; }
+
+/* The format and size an image's header claims, before anything decodes it:
+ * "JPEG", "PNG" or "WebP" with *w, *h (0 when the header does not say), or
+ * NULL for anything else. */
+static const char *cover_format(const unsigned char *d, size_t n, unsigned *w, unsigned *h)
+{
+    *w = *h = 0;
+    if (n >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+        *w = (unsigned)d[16] << 24 | (unsigned)d[17] << 16 | be16(d + 18);
+        *h = (unsigned)d[20] << 24 | (unsigned)d[21] << 16 | be16(d + 22);
+        return "PNG";
+    }
+    if (n >= 30 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) {
+        if (memcmp(d + 12, "VP8X", 4) == 0) {
+            *w = le24(d + 24) + 1;
+            *h = le24(d + 27) + 1;
+        } else if (memcmp(d + 12, "VP8L", 4) == 0 && d[20] == 0x2f) {
+            unsigned long bits = (unsigned long)d[21] | (unsigned long)d[22] << 8 | (unsigned long)d[23] << 16 |
+                                 (unsigned long)d[24] << 24;
+            *w = (unsigned)(bits & 0x3fff) + 1;
+            *h = (unsigned)((bits >> 14) & 0x3fff) + 1;
+        } else if (memcmp(d + 12, "VP8 ", 4) == 0 && memcmp(d + 23, "\x9d\x01\x2a", 3) == 0) {
+            *w = le16(d + 26) & 0x3fff;
+            *h = le16(d + 28) & 0x3fff;
+        }
+        return "WebP";
+    }
+    if (n >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+        /* Walk the markers to the frame header (SOFn). */
+        size_t i = 2;
+        while (i + 9 < n && d[i] == 0xFF) {
+            unsigned m = d[i + 1];
+            if (m == 0xFF) {
+                i++;
+                continue;
+            }
+            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+                i += 2;
+                continue;
+            }
+            if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                *h = be16(d + i + 5);
+                *w = be16(d + i + 7);
+                break;
+            }
+            i += 2 + be16(d + i + 2);
+        }
+        return "JPEG";
+    }
+    return NULL;
+}
+
+/* A file that ends where its format says it ends: libvips reads a cut one
+ * as far as it goes and would store a half-grey cover. */
+static int cover_complete(const char *fmt, const unsigned char *d, size_t n)
+{
+    if (strcmp(fmt, "PNG") == 0)
+        return n >= 12 && memcmp(d + n - 12, "\0\0\0\0IEND\xae\x42\x60\x82", 12) == 0;
+    if (strcmp(fmt, "WebP") == 0)
+        return (unsigned long)d[4] + ((unsigned long)d[5] << 8) + ((unsigned long)d[6] << 16) +
+               ((unsigned long)d[7] << 24) + 8 <= n;
+    /* JPEG: the end-of-image marker, maybe followed by a little padding. */
+    for (size_t i = n - 1; i > 0 && n - i < 4096; i--)
+        if (d[i - 1] == 0xFF && d[i] == 0xD9)
+            return 1;
+    return 0;
+}
+
+/* The uploaded image of the form's "cover" field: checked, stored with its
+ * thumbnails like album art; its SHA-256 in sha.  LYRE_OK, or a 4xx answer
+ * already given (req->status set or the error's sentence in error_detail). */
+static lyre_err store_cover(lyre_req *req, char sha[MEDIA_SHA_HEX])
+{
+    static int vips_started;
+    const char *boundary = multipart_boundary(req->a, http_env(req, "CONTENT_TYPE"));
+    multipart_form form;
+    if (!boundary || multipart_parse(req->a, req->body, req->body_len, boundary, &form) != 0)
+        return pl_refuse(req, LYRE_ERR_BAD_REQUEST, "The upload could not be read: send the form as multipart/form-data.");
+    const multipart_part *f = multipart_get(&form, "cover");
+    if (!f || !f->filename || f->len == 0)
+        return pl_refuse(req, LYRE_ERR_BAD_REQUEST, "Choose an image file for the cover.");
+    if (f->len > PL_COVER_MAX_BYTES)
+        return pl_refuse(req, LYRE_ERR_BODY_TOO_LARGE,
+                         arena_printf(req->a, "This image is %.1f MB; a cover can be at most 4 MB.",
+                                      (double)((f->len * 10 + (1u << 20) - 1) >> 20) / 10.0));
+    unsigned w, h;
+    const char *fmt = cover_format((const unsigned char *)f->data, f->len, &w, &h);
+    if (!fmt)
+        return pl_refuse(req, LYRE_ERR_UNSUPPORTED_MEDIA, "A cover must be a JPEG, PNG or WebP image.");
+    if (!cover_complete(fmt, (const unsigned char *)f->data, f->len))
+        return pl_refuse(req, LYRE_ERR_BAD_REQUEST,
+                         arena_printf(req->a, "This %s image could not be read: the file is cut short.", fmt));
+    if (w > PL_COVER_MAX_SIDE || h > PL_COVER_MAX_SIDE || (unsigned long long)w * h > PL_COVER_MAX_PIXELS)
+        return pl_refuse(req, LYRE_ERR_BAD_REQUEST,
+                         arena_printf(req->a, "This image is %u×%u pixels; a cover can be at most %u pixels a side "
+                                      "and 25 megapixels.", w, h, PL_COVER_MAX_SIDE));
+    if (!vips_started) {
+        if (artwork_global_init("lyre-playlists") != 0) {
+            log_error("libvips did not start");
+            return LYRE_ERR_INTERNAL;
+        }
+        vips_started = 1;
+    }
+    media_store st = { 0 };
+    strbuf why = STRBUF_INIT;
+    artwork_info art;
+    lyre_err err = LYRE_OK;
+    if (media_store_open(&st, req->cfg->media_dir, &why) != 0) {
+        log_error("media store %s: %s", req->cfg->media_dir, why.buf);
+        err = LYRE_ERR_INTERNAL;
+        goto cleanup;
+    }
+    /* The web programs only read the store, except here: say so plainly. */
+    sb_reset(&why);
+    sb_addf(&why, "%s/%s", st.root, MEDIA_KIND_ART);
+    if (access(why.buf, W_OK | X_OK) != 0) {
+        log_error("playlist covers cannot be stored: %s is not writable by this program", why.buf);
+        err = LYRE_ERR_INTERNAL;
+        goto cleanup;
+    }
+    sb_reset(&why);
+    if (artwork_store(&st, f->data, f->len, &art, &why) != 0) {
+        log_warn("playlist cover refused: %s", why.buf);
+        err = pl_refuse(req, LYRE_ERR_BAD_REQUEST,
+                        arena_printf(req->a, "This %s image could not be read (is the file complete?).", fmt));
+        goto cleanup;
+    }
+    memcpy(sha, art.sha, MEDIA_SHA_HEX);
+    /* Known to the artwork table like every cover of the store. */
+    db_status ds = db_exec(req->db, NULL, NULL,
+        "INSERT INTO artwork (sha256, mime, width, height, bytes) VALUES (?, ?, ?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE id = id", "ssiii", art.sha, art.mime,
+        (long long)(art.width > 65535 ? 65535 : art.width), (long long)(art.height > 65535 ? 65535 : art.height),
+        (long long)art.bytes);
+    if (ds != DB_OK)
+        err = db_status_to_err(ds);
+cleanup:
+    sb_free(&why);
+    media_store_close(&st);
+    return err;
+}
+
+/* Set (sha) or clear (NULL) the cover of the playlist of the route: owner only. */
+static lyre_err set_cover(lyre_req *req, const char *sha)
+{
+    unsigned long long id;
+    pl_row p;
+    lyre_err err = app_arg_id(req, 0, &id);
+    if (err != LYRE_OK)
+        return err;
+    db_status st = db_begin(req->db);
+    if (st != DB_OK)
+        return db_status_to_err(st);
+    err = pl_load(req, id, 1, &p);
+    if (err == LYRE_OK && p.role != PL_OWNER)
+        err = pl_refuse(req, LYRE_ERR_FORBIDDEN, "Only the owner can change the cover of this playlist.");
+    if (err != LYRE_OK || req->status != 200)
+        goto cleanup;
+    st = db_exec(req->db, NULL, NULL, "UPDATE playlists SET cover_sha256 = ? WHERE id = ?", "su", sha, id);
+    if (st == DB_OK)
+        st = pl_bump(req, &p, "cover", 0, sha ? "new cover" : "cover removed", 0, 0);
+    if (st == DB_OK)
+        st = db_commit(req->db);
+    if (st != DB_OK) {
+        err = db_status_to_err(st);
+        goto cleanup;
+    }
+    if (pl_wants_json(req))
+        return pl_json(req, 200, "{\"id\":%llu,\"version\":%llu,\"cover\":%s}", p.id, p.version,
+                       sha ? pl_jstr(req, art_url(req->cfg, req->a, sha, 640)) : "null");
+    return pl_done(req, &p);
+cleanup:
+    db_rollback(req->db);
+    return err;
+}
+
+lyre_err post_playlist_cover(lyre_req *req)
+{
+    unsigned long long id;
+    pl_row p;
+    char sha[MEDIA_SHA_HEX];
+    /* Rights first: nothing of a stranger's upload is decoded or stored. */
+    lyre_err err = app_arg_id(req, 0, &id);
+    if (err == LYRE_OK)
+        err = pl_load(req, id, 0, &p);
+    if (err == LYRE_OK && p.role != PL_OWNER)
+        err = pl_refuse(req, LYRE_ERR_FORBIDDEN, "Only the owner can change the cover of this playlist.");
+    if (err == LYRE_OK && req->status == 200)
+        err = store_cover(req, sha);
+    if (err != LYRE_OK || req->status != 200)
+        return err;
+    return set_cover(req, sha);
+}
+
+lyre_err post_playlist_cover_remove(lyre_req *req)
+{
+    return set_cover(req, NULL);
 }

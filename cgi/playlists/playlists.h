@@ -13,6 +13,8 @@ lyre_err page_playlist(lyre_req *req);            /* GET  /playlist/{id}[?page=]
 lyre_err post_playlist_edit(lyre_req *req);       /* POST /playlist/{id}/edit */
 lyre_err post_playlist_delete(lyre_req *req);     /* POST /playlist/{id}/delete */
 lyre_err page_playlist_shared(lyre_req *req);     /* GET  /s/{token}[?page=] read-only, no account */
+lyre_err post_playlist_cover(lyre_req *req);      /* POST /playlist/{id}/cover (multipart "cover": JPEG, PNG, WebP) */
+lyre_err post_playlist_cover_remove(lyre_req *req);/* POST /playlist/{id}/cover/remove (back to the mosaic) */
 /* items.c — add, remove, move (every edit names the version it was made on) */
 lyre_err post_playlist_add(lyre_req *req);        /* POST /playlist/{id}/items */
 lyre_err post_playlist_remove(lyre_req *req);     /* POST /playlist/{id}/items/remove */

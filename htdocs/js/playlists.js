@@ -5,6 +5,12 @@
  * - On a playlist page the owner and collaborators drag rows by their grip to reorder
  *   (pointer events, so mouse, pen and touch alike).  The move and remove buttons of
  *   every row are plain forms and work without this file, from the keyboard too.
+ * - Each row of the player's queue has an "Add to playlist…" button (data-pl="queue-add",
+ *   not data-qact, so player.js leaves it alone) opening the same dialog.
+ * - The move buttons of a playlist's rows, used from the keyboard: the move is sent
+ *   with fetch, the page reloaded in place, and the focus put back on the moved row's
+ *   same button while a live region says where it went.
+ * - The cover form checks type and size before uploading (the server checks again).
  * Every edit names the version it was made on; a 409 means someone else changed the
  * playlist meanwhile.  Adding at the end is retried on the fresh version (nothing of
  * the other edit is lost); a drag is not, since the rows moved under it: the person
@@ -71,7 +77,9 @@
 
   /* ------------------------------------------------------------ the dialog */
 
-  var dialog = null, what = null, opener = null;
+  var dialog = null, what = null, opener = null, openerUid = null;
+
+  function cssEscape(v) { return window.CSS && CSS.escape ? CSS.escape(v) : String(v).replace(/["\\]/g, "\\$&"); }
 
   function el(tag, cls, text) {
     var n = doc.createElement(tag);
@@ -131,8 +139,14 @@
     status.setAttribute("role", "status");
     d.appendChild(status);
     d.addEventListener("close", function () {
-      if (opener && doc.body.contains(opener)) opener.focus();
+      var back = opener;
+      // The queue is drawn again when songs change: the same row's button then.
+      if (back && !doc.body.contains(back) && openerUid) {
+        back = doc.querySelector('.qi[data-uid="' + cssEscape(openerUid) + '"] [data-pl="queue-add"]');
+      }
+      if (back && doc.body.contains(back)) back.focus();
       opener = null;
+      openerUid = null;
     });
     // A click on the backdrop (outside the box) closes it.
     d.addEventListener("click", function (e) {
@@ -204,7 +218,27 @@
       d.row && d.row.querySelector('[data-player="menu"]'));
   });
 
+  // The queue row's button names its song (player.js draws the rows from one template).
+  function nameQueueButton(e) {
+    var q = e.target.closest && e.target.closest('[data-pl="queue-add"]');
+    var li = q && q.closest(".qi");
+    var item = li && window.lyrePlayer && window.lyrePlayer.item ? window.lyrePlayer.item(li.getAttribute("data-uid")) : null;
+    if (item) q.setAttribute("aria-label", "Add " + item.title + (item.artist ? " by " + item.artist : "") + " to a playlist…");
+  }
+  doc.addEventListener("focusin", nameQueueButton);
+  doc.addEventListener("pointerover", nameQueueButton);
+
   doc.addEventListener("click", function (e) {
+    var q = e.target.closest && e.target.closest('[data-pl="queue-add"]');
+    if (q) {
+      var li = q.closest(".qi");
+      var item = li && window.lyrePlayer && window.lyrePlayer.item ? window.lyrePlayer.item(li.getAttribute("data-uid")) : null;
+      e.preventDefault();
+      if (!item) return;
+      open({ label: "“" + item.title + "”" + (item.artist ? " by " + item.artist : ""), fields: [["track_id", item.id]] }, q);
+      openerUid = li.getAttribute("data-uid");
+      return;
+    }
     var b = e.target.closest && e.target.closest("[data-pl-album]");
     if (b) {
       e.preventDefault();
@@ -220,6 +254,139 @@
         !window.confirm("Delete this playlist for everybody? This cannot be undone.")) {
       e.preventDefault();
       e.stopPropagation();
+    }
+  }, true);
+
+  /* ------------------------------------------------------------ moving by keyboard */
+
+  // A polite live region outside #page, which htmx replaces: it must exist before the
+  // text changes for screen readers to say it.
+  function live() {
+    var r = doc.getElementById("pl-live");
+    if (!r) {
+      r = el("p", "visually-hidden");
+      r.id = "pl-live";
+      r.setAttribute("role", "status");
+      r.setAttribute("aria-live", "polite");
+      doc.body.appendChild(r);
+    }
+    return r;
+  }
+  function announce(text) {
+    var r = live();
+    r.textContent = "";
+    // A change of text, even to the same sentence twice, is read.
+    setTimeout(function () { r.textContent = text; }, 60);
+  }
+
+  var pendingFocus = null;   // {pl, position, dir, title, count} after a move, until the page is back
+
+  function focusMoved() {
+    var f = pendingFocus;
+    if (!f) return;
+    pendingFocus = null;
+    var table = doc.querySelector('table[data-playlist="' + f.pl + '"]');
+    if (!table) {   // the last song was removed
+      var main = doc.getElementById("main");
+      if (main) main.focus();
+      announce(f.said);
+      return;
+    }
+    var row = table.querySelector('tr[data-position="' + f.position + '"]');
+    var target = row && (row.querySelector('[data-pl="' + f.dir + '"]') ||
+      row.querySelector('[data-pl="' + (f.dir === "up" ? "down" : "up") + '"]'));
+    (target || table).focus();
+    announce(f.said);
+  }
+
+  function loadPage(url) {
+    if (window.htmx) {
+      window.htmx.ajax("GET", url, { target: "#page", select: "#page", swap: "outerHTML" });
+    } else {
+      location.assign(url);
+    }
+  }
+
+  doc.addEventListener("submit", function (e) {
+    var f = e.target, b = e.submitter;
+    if (!f || !f.matches || !f.matches("form[data-pl-rows]") || !b) return;
+    var dir = b.getAttribute("data-pl");
+    var places = dir === "remove" ? /^(\d+)$/.exec(b.value || "") : /^(\d+):(\d+)$/.exec(b.value || "");
+    if ((dir !== "up" && dir !== "down" && dir !== "remove") || !places) return;
+    var table = tableOf(b);
+    if (!table || !window.fetch) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var from = parseInt(places[1], 10), to = dir === "remove" ? from : parseInt(places[2], 10);
+    var row = b.closest("tr[data-position]");
+    var title = (row && row.getAttribute("data-title")) || "The song";
+    var id = table.getAttribute("data-playlist");
+    var version = ["version", table.getAttribute("data-version")];
+    b.disabled = true;
+    (dir === "remove" ? post("/playlist/" + id + "/items/remove", [["position", from], version])
+      : post("/playlist/" + id + "/items/move", [["from", from], ["to", to], version]))
+      .then(function (res) {
+        b.disabled = false;
+        if (res.status === 409) {
+          notice(table, "This playlist changed while you were editing it; reload to see the latest order.");
+          b.focus();
+          return;
+        }
+        if (res.status !== 200) {
+          notice(table, res.data && res.data.error ? res.data.error : "The playlist could not be changed (" + res.status + ").");
+          b.focus();
+          return;
+        }
+        var count = res.data.count;
+        if (dir === "remove") {
+          // The focus goes to the remove button of the song that took its place.
+          to = Math.max(0, Math.min(from, count - 1));
+          pendingFocus = { pl: id, position: to, dir: dir, said: "Removed “" + title + "”; " +
+            count + (count === 1 ? " song" : " songs") + " left." };
+        } else {
+          pendingFocus = { pl: id, position: to, dir: dir,
+            said: "Moved “" + title + "” to position " + (to + 1) + " of " + count + "." };
+        }
+        // The row may have crossed to the neighbouring page: show the page it is on now.
+        var per = parseInt(table.getAttribute("data-per-page"), 10) || 0;
+        var page = per ? Math.floor(to / per) + 1 : 0;
+        var url = location.pathname + location.search;
+        if (page && page !== (parseInt(table.getAttribute("data-page"), 10) || 1)) {
+          url = location.pathname + (page > 1 ? "?page=" + page : "");
+          if (window.history && history.replaceState) history.replaceState(history.state, "", url);
+        }
+        loadPage(url);
+      })
+      .catch(function () {
+        b.disabled = false;
+        notice(table, "The song could not be moved: no connection.");
+        b.focus();
+      });
+  }, true);
+
+  /* ------------------------------------------------------------ the cover */
+
+  var COVER_TYPES = ["image/jpeg", "image/png", "image/webp"];
+  var COVER_MAX = 4 * 1024 * 1024;
+
+  doc.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!f || !f.matches || !f.matches('form[data-pl="cover"]')) return;
+    var input = f.querySelector('input[type="file"]');
+    var status = f.querySelector(".pl-cover-status");
+    var file = input && input.files && input.files[0];
+    var problem = !file ? "Choose an image file for the cover."
+      : COVER_TYPES.indexOf(file.type) < 0 ? "A cover must be a JPEG, PNG or WebP image."
+      : file.size > COVER_MAX ? "This image is " + (file.size / 1048576).toFixed(1) + " MB; a cover can be at most 4 MB."
+      : "";
+    if (problem) {
+      e.preventDefault();
+      e.stopPropagation();
+      if (status) { status.textContent = problem; status.classList.add("is-bad"); }
+      input.focus();
+    } else if (status) {
+      status.textContent = "Uploading…";
+      status.classList.remove("is-bad");
     }
   }, true);
 
@@ -312,6 +479,9 @@
   function enhance() {
     var page = doc.getElementById("page") || doc.body;
     var on = signedIn();
+    // The queue's "Add to playlist…" buttons (css: html.pl-signed-in .qi-pl).
+    doc.documentElement.classList.toggle("pl-signed-in", on);
+    focusMoved();
     Array.prototype.forEach.call(page.querySelectorAll("[data-pl-album]"), function (b) {
       b.hidden = !on;
     });

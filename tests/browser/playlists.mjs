@@ -4,9 +4,14 @@
 // search result's row menu ("Add to playlist…", "New playlist"), adds two more songs to
 // it the same way, reorders by dragging a row's grip and with a move button from the
 // keyboard, and opens the share link in a fresh, signed-out browser context, which
-// shows the songs without any edit control.  Screenshots at 1280 and 360 px wide.
+// shows the songs without any edit control.  After a keyboard move the focus stays on the
+// moved row's button and a live region says where it went; the owner uploads a cover (and
+// a file of the wrong kind is refused in the page) and removes it; a song of the player's
+// queue goes into a new playlist by the queue row's own button.
+// Screenshots at 1280 and 360 px wide.
 // Prints one TAP-like line per check; exits 1 when one fails.
 import { execFileSync } from "node:child_process";
+import { deflateSync } from "node:zlib";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { harness, launchChromium } from "./harness.mjs";
@@ -42,6 +47,28 @@ function searchWord() {
     "GROUP BY w HAVING COUNT(*) BETWEEN 3 AND 40 ORDER BY COUNT(*) DESC LIMIT 1"]).toString().trim();
   if (!out) fail("no word shared by 3-40 song titles");
   return out;
+}
+
+// A w×h PNG of noise (what a cover upload sends).
+function png(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc((3 * w + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < 3 * w; x++) raw[y * (3 * w + 1) + 1 + x] = (x * 7 + y * 13) & 0xff;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }
 
 // The ids of the rows of the playlist table, in page order.
@@ -158,6 +185,121 @@ try {
       .map((r) => r.dataset.trackId).join() === w, want, { timeout: 5000 });
     await page.locator(".hero h1").waitFor();
     await shoot(page, "playlists-page");
+  });
+
+  await step("after the keyboard move the focus is on the moved row's same button", async () => {
+    await page.waitForFunction((id) => {
+      const a = document.activeElement;
+      return !!a && a.getAttribute("data-pl") === "down" && a.closest("tr") && a.closest("tr").dataset.trackId === id;
+    }, ids[2], { timeout: 5000 });
+  });
+
+  await step("a live region says where the song went", async () => {
+    const title = await page.locator(`table[data-playlist] tr[data-track-id="${ids[2]}"]`).getAttribute("data-title");
+    const region = page.locator("#pl-live[aria-live=polite]");
+    await page.waitForFunction((t) => (document.getElementById("pl-live") || {}).textContent === t,
+      `Moved “${title}” to position 2 of 3.`, { timeout: 5000 });
+    if (await region.count() !== 1) fail("no live region");
+  });
+
+  await step("moving up again from the keyboard keeps the focus too", async () => {
+    await page.keyboard.press("Shift+Tab");   // from "down" back to "up" of the same row
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute("data-pl"));
+    if (focused !== "up") fail(`focus on ${focused}, wanted the row's up button`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((w) => [...document.querySelectorAll("table[data-playlist] tr[data-track-id]")]
+      .map((r) => r.dataset.trackId).join() === w, [ids[2], ids[0], ids[1]].join(), { timeout: 5000 });
+    await page.waitForFunction((id) => {
+      const a = document.activeElement;
+      const row = a && a.closest("tr");
+      // At the top there is no up button any more: its down button takes the focus.
+      return !!row && row.dataset.trackId === id && a.getAttribute("data-pl") === "down";
+    }, ids[2], { timeout: 5000 });
+    await page.locator(`table[data-playlist] tr[data-track-id="${ids[2]}"] [data-pl="down"]`).press("Enter");
+    await page.waitForFunction((w) => [...document.querySelectorAll("table[data-playlist] tr[data-track-id]")]
+      .map((r) => r.dataset.trackId).join() === w, [ids[0], ids[2], ids[1]].join(), { timeout: 5000 });
+  });
+
+  await step("a file that is not a picture is refused in the page", async () => {
+    let posted = false;
+    const watch = (r) => { if (r.url().endsWith("/cover")) posted = true; };
+    page.on("request", watch);
+    await page.locator("#pl-cover").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page.getByRole("button", { name: "Upload cover" }).click();
+    await page.locator(".pl-cover-status", { hasText: "JPEG, PNG or WebP" }).waitFor();
+    page.off("request", watch);
+    if (posted) fail("the file was sent anyway");
+  });
+
+  await step("upload a cover: it replaces the mosaic", async () => {
+    await page.locator("#pl-cover").setInputFiles({ name: "cover.png", mimeType: "image/png", buffer: png(64, 64) });
+    await page.getByRole("button", { name: "Upload cover" }).click();
+    const img = page.locator(".hero-art img.art[src*='/art/']");
+    await img.waitFor();
+    const src = await img.getAttribute("src");
+    if (!/\/art\/[0-9a-f]{2}\/[0-9a-f]{64}-640\.jpg$/.test(src)) fail(`cover src ${src}`);
+    if (await page.locator(".pl-mosaic").count()) fail("the mosaic is still shown");
+    await page.waitForFunction(() => {
+      const i = document.querySelector(".hero-art img.art[src*='/art/']");
+      return !!i && i.complete && i.naturalWidth === 640;
+    }, null, { timeout: 5000 }).catch(() => fail("the cover image did not load at 640 px"));
+    await page.getByRole("button", { name: "Remove cover" }).waitFor();
+    await shoot(page, "playlists-cover");
+  });
+
+  await step("remove the cover: back to the album covers", async () => {
+    await page.getByRole("button", { name: "Remove cover" }).click();
+    await page.getByRole("button", { name: "Remove cover" }).waitFor({ state: "detached" });
+    if (await page.locator(".hero-art img.art[src*='-640.jpg']").count()) fail("the uploaded cover is still shown");
+  });
+
+  let queuePicks = 0;
+  await step("a queue row's own button adds its song to a new playlist", async () => {
+    await page.locator('[data-player="queue-list"]').click();
+    await page.locator('#player [data-act="queue"]').click();
+    const title = await page.locator(`table[data-playlist] tr[data-track-id="${ids[1]}"]`).getAttribute("data-title");
+    const row = page.locator(`#player-queue .qi`).filter({ hasText: title }).first();
+    await row.waitFor();
+    const before = await page.evaluate(() => window.lyrePlayer.state());
+    const button = row.locator('[data-pl="queue-add"]');
+    if (!(await button.isVisible())) await row.hover();
+    await button.click();
+    const dialog = page.getByRole("dialog", { name: "Add to playlist" });
+    await dialog.waitFor({ state: "visible" });
+    await dialog.getByLabel("New playlist").fill(`Queue picks ${run}`);
+    await dialog.getByRole("button", { name: "Create and add" }).click();
+    await dialog.getByText(`Added to “Queue picks ${run}” (1 song)`).waitFor();
+    await dialog.waitFor({ state: "hidden" });
+    const after = await page.evaluate(() => window.lyrePlayer.state());
+    // (The player may have started meanwhile: only what the queue holds is this test's.)
+    if (after.queue.join() !== before.queue.join()) fail(`the player's queue changed: ${before.queue} -> ${after.queue}`);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute("data-pl"));
+    if (focused !== "queue-add") fail(`the focus went to ${focused}, not back to the queue row's button`);
+    const label = await page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+    if (!label.startsWith(`Add ${title} `)) fail(`the queue row's button is named "${label}"`);
+    const mine = await page.evaluate(() => fetch("/playlists/mine.json").then((r) => r.json()));
+    const pl = mine.playlists.find((p) => p.name === `Queue picks ${run}`);
+    if (!pl || pl.count !== 1) fail("the new playlist does not hold one song");
+    queuePicks = pl.id;
+    const got = await page.evaluate((id) => fetch(`/playlist/${id}`).then((r) => r.text()), pl.id);
+    if (!got.includes(`data-track-id="${ids[1]}"`)) fail("the song of the queue row is not in it");
+    await button.hover();
+    await page.screenshot({ path: join(shots, "playlists-queue.png") });
+    await page.locator('#player-queue [data-act="queue-close"]').click();
+  });
+
+  await step("remove a song from the keyboard: the live region says so", async () => {
+    if (!queuePicks) fail("no playlist from the queue step");
+    await page.goto(`${base}/playlist/${queuePicks}`);
+    const title = await page.locator("table[data-playlist] tr[data-track-id]").first().getAttribute("data-title");
+    await page.getByRole("button", { name: `Remove ${title} from the playlist` }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByText("No songs yet.").waitFor();
+    await page.waitForFunction((t) => (document.getElementById("pl-live") || {}).textContent === t,
+      `Removed “${title}”; 0 songs left.`, { timeout: 5000 });
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    if (focused !== "main") fail(`the focus is on "${focused}", not on the page's main part`);
+    await page.goto(`${base}/playlist/${playlistId}`);
   });
 
   let shareUrl = "";

@@ -6,7 +6,11 @@
 # 10,001st song refused); edits by collaborators logged with who made them; and a race:
 # two collaborators add and move at once, many times, retrying on 409 with the version the
 # answer names, after which SQL must show no duplicate position, positions 0..n-1, the
-# count equal to the rows and every add that succeeded present.
+# count equal to the rows and every add that succeeded present.  Uploaded covers (JPEG, PNG,
+# WebP stored with thumbnails and served under /art/; GIF, text, truncated, too many pixels,
+# over 4 MB refused; owner only: 403 / 404 for others), removing a cover, and the pages the
+# workers keep (each session gets its own CSRF token back, a new version makes a new page).
+# Needs python3 (to make test PNGs).
 # Needs LYRE_TEST_INSTANCE (lyre.conf, my.cnf) and LYRE_TEST_BUILD (tools/lyre-admin).
 set -u
 if [ $# -ge 2 ]; then LABEL=$1; BASE=$2; else LABEL=${LABEL:-playlists}; BASE=${1:-http://127.0.0.1:8081}; fi
@@ -171,6 +175,17 @@ api "$JA" "/playlist/$P/items/move" "$CA" "version=$V" "from=0" "to=2"
 check "move the first song to third" all status_in 200 \; sql_is "SELECT GROUP_CONCAT(track_id ORDER BY position) FROM playlist_items WHERE playlist_id = $P AND position < 4" "${T[0]},${T[1]},${T[3]},${T[2]}"
 post "$JA" "/playlist/$P/items/move" "$CA" "version=$((V + 1))" "from=3" "to=0"
 check "move the fourth song to the top from a form (the keyboard's way): 303" all status_in 303 \; sql_is "SELECT GROUP_CONCAT(track_id ORDER BY position) FROM playlist_items WHERE playlist_id = $P AND position < 4" "${T[2]},${T[0]},${T[1]},${T[3]}"
+V=$(version_of "$P")
+get "$JA" "/playlist/$P"
+check "the owner's page: one edit form, each row's buttons name their move" all body_has 'id="pl-rows"' \; body_has 'form="pl-rows" name="move" value="0:1"' \; body_has 'name="move" value="1:0"' \; body_has "formaction=\"/playlist/$P/items/remove\" name=\"position\" value=\"1\""
+post "$JA" "/playlist/$P/items/move" "$CA" "version=$V" "move=0:1"
+check "a row's button (move=FROM:TO from the page's form): 303, moved" all status_in 303 \; sql_is "SELECT GROUP_CONCAT(track_id ORDER BY position) FROM playlist_items WHERE playlist_id = $P AND position < 2" "${T[0]},${T[2]}"
+api "$JA" "/playlist/$P/items/move" "$CA" "version=$((V + 1))" "move=1:0"
+check "and back" all status_in 200 \; sql_is "SELECT GROUP_CONCAT(track_id ORDER BY position) FROM playlist_items WHERE playlist_id = $P AND position < 2" "${T[2]},${T[0]}"
+for bad in "1" "0:$N" "a:b" "0:" ":1" "-1:0"; do
+    api "$JA" "/playlist/$P/items/move" "$CA" "version=$((V + 2))" "move=$bad"
+    check "move=$bad: 400" all status_in 400 \; body_has "FROM:TO"
+done
 check "positions dense after moves" dense "$P"
 V=$(version_of "$P")
 api "$JA" "/playlist/$P/items/remove" "$CA" "version=$V" "position=$N"
@@ -265,6 +280,124 @@ post "$JA" "/playlist/$P/collaborators/remove" "$CA" "user_id=$UB"
 check "remove the collaborator" all status_in 303 \; sql_is "SELECT COUNT(*) FROM playlist_collaborators WHERE playlist_id = $P" 0
 post "$JA" "/playlist/$P/collaborators/remove" "$CA" "user_id=$UB"
 check "remove someone who is not a collaborator: 400" status_in 400
+
+# ---------------------------------------------------------------- uploaded cover
+# Small images made here: PNGs by python3 (any size its header should claim), a JPEG and a
+# WebP of 8x8 pixels as base64.
+png() {   # png FILE WIDTH HEIGHT SEED [CUT]: a noisy RGB PNG; CUT bytes kept only (truncated)
+    python3 - "$@" <<'PY'
+import random, struct, sys, zlib
+path, w, h, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+random.seed(seed)
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+# Noise for small pictures; a big one is only its header's claim (zeros compress).
+row = lambda: bytes(random.randrange(256) for _ in range(3 * w)) if w <= 1000 else bytes(3 * w)
+raw = b"".join(b"\0" + row() for _ in range(min(h, 64)))
+data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+if len(sys.argv) > 5: data = data[:int(sys.argv[5])]
+open(path, "wb").write(data)
+PY
+}
+echo '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAIAAgDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwB2FER8wkM4I+VSC34f/X/GiiigD//Z' \
+    | base64 -d >"$T_TMP/c.jpg"
+echo 'UklGRhoBAABXRUJQVlA4WAoAAAAIAAAABwAABwAAVlA4IDoAAACwAQCdASoIAAgAA4BaJaQAAvwVQE1YAM2mqQDUoHMUPqP8akJW0ww+iQJOju5WtHh8ofbXvYl1AAAARVhJRroAAABFeGlmAABJSSoACAAAAAYAEgEDAAEAAAABAAAAGgEFAAEAAABWAAAAGwEFAAEAAABeAAAAKAEDAAEAAAACAAAAEwIDAAEAAAABAAAAaYcEAAEAAABmAAAAAAAAADhjAADoAwAAOGMAAOgDAAAGAACQBwAEAAAAMDIxMAGRBwAEAAAAAQIDAACgBwAEAAAAMDEwMAGgAwABAAAA//8AAAKgBAABAAAACAAAAAOgBAABAAAACAAAAAAAAAA=' \
+    | base64 -d >"$T_TMP/c.webp"
+png "$T_TMP/c.png" 40 30 "$RUN"
+png "$T_TMP/huge.png" 20000 20000 1
+png "$T_TMP/cut.png" 40 30 2 120
+printf 'GIF89a\001\000\001\000\200\000\000\000\000\000\377\377\377!\371\004\001\000\000\000\000,\000\000\000\000\001\000\001\000\000\002\002D\001\000;' >"$T_TMP/c.gif"
+printf 'just some words, not a picture\n' >"$T_TMP/c.txt"
+head -c $((4 * 1024 * 1024 + 1024)) /dev/urandom >"$T_TMP/big.jpg"
+printf '\377\330\377' | dd of="$T_TMP/big.jpg" conv=notrunc status=none
+# cover JAR CSRF FILE [ID] [ACCEPT]: POST the file as the form's "cover" field.
+cover() {
+    local args=(-b "$1" -F "cover=@$3")
+    [ "$2" = - ] || args+=(-F "csrf=$2")
+    [ -z "${5:-}" ] || args+=(-H "Accept: $5")
+    fetch "$BASE/playlist/${4:-$P}/cover" "${args[@]}"
+}
+cover_of() { sql "SELECT COALESCE(cover_sha256, 'none') FROM playlists WHERE id = ${1:-$P}"; }
+get "$JA" "/playlist/$P"
+check "the owner's page offers a cover upload (multipart, JPEG/PNG/WebP)" all body_has 'enctype="multipart/form-data"' \; body_has "/playlist/$P/cover\"" \; body_has 'accept="image/jpeg,image/png,image/webp"' \; body_lacks "/cover/remove"
+get "$JC" "/playlist/$P"
+check "someone else's view has no cover form" body_lacks "/playlist/$P/cover\""
+V=$(version_of "$P")
+cover "$JA" "$CA" "$T_TMP/c.png"
+SHA=$(cover_of)
+check "upload a PNG cover: 303 back, stored by its SHA-256" all status_in 303 \; location_is "^/playlist/$P\$" \; test "$SHA" = "$(sha256sum "$T_TMP/c.png" | cut -c1-64)"
+art_is() {   # art_is NAME TYPE: /art/aa/NAME answers 200 with that type
+    fetch "$BASE/art/${1:0:2}/$1"
+    status_in 200 && header_is Content-Type "^$2"
+}
+check "the cover and its thumbnails are in the media store, served under /art/" all art_is "$SHA.png" image/png \; art_is "$SHA-96.jpg" image/jpeg \; art_is "$SHA-300.jpg" image/jpeg \; art_is "$SHA-640.jpg" image/jpeg
+check "the upload is a new version, logged" all sql_is "SELECT version FROM playlists WHERE id = $P" "$((V + 1))" \; sql_is "SELECT action, detail FROM playlist_edits WHERE playlist_id = $P ORDER BY id DESC LIMIT 1" "cover	new cover" \; sql_is "SELECT COUNT(*) FROM artwork WHERE sha256 = '$SHA'" 1
+get "$JA" "/playlist/$P"
+check "the page shows the uploaded cover instead of the mosaic, and offers to remove it" all body_has "/art/${SHA:0:2}/$SHA-640.jpg" \; body_lacks "pl-mosaic" \; body_has "/playlist/$P/cover/remove" \; body_has "changed the cover"
+save_page cover
+get - "/playlist/$P"
+check "signed-out visitors of the public playlist see the new cover" all status_in 200 \; body_has "/art/${SHA:0:2}/$SHA-640.jpg"
+get - "/art/${SHA:0:2}/$SHA-640.jpg"
+check "the cover is served like album art: immutable, content-hashed" all status_in 200 \; header_is Content-Type "image/jpeg" \; header_is Cache-Control "immutable"
+cover "$JA" "$CA" "$T_TMP/c.jpg" "$P" application/json
+SHA=$(sha256sum "$T_TMP/c.jpg" | cut -c1-64)
+check "upload a JPEG cover (JSON): its /art/ URL" all status_in 200 \; body_has "/art/${SHA:0:2}/$SHA-640.jpg\"" \; sql_is "SELECT cover_sha256 FROM playlists WHERE id = $P" "$SHA"
+cover "$JA" "$CA" "$T_TMP/c.webp"
+SHA=$(cover_of)
+check "upload a WebP cover: kept as a JPEG made from it, with thumbnails" all status_in 303 \; art_is "$SHA.jpg" image/jpeg \; art_is "$SHA-300.jpg" image/jpeg
+cover "$JA" "$CA" "$T_TMP/c.gif"
+check "a GIF cover: 415 naming the formats" all status_in 415 \; body_has "JPEG, PNG or WebP" \; sql_is "SELECT cover_sha256 = '$SHA' FROM playlists WHERE id = $P" 1
+cover "$JA" "$CA" "$T_TMP/c.txt" "$P" application/json
+check "a text file as cover: 415 (JSON error)" all status_in 415 \; body_has '"error":"A cover must be a JPEG, PNG or WebP image."'
+cover "$JA" "$CA" "$T_TMP/cut.png"
+check "a truncated PNG: 400, nothing stored" all status_in 400 \; body_has "could not be read" \; sql_is "SELECT cover_sha256 = '$SHA' FROM playlists WHERE id = $P" 1
+cover "$JA" "$CA" "$T_TMP/huge.png"
+check "a PNG claiming 20000x20000 pixels: 400 before decoding" all status_in 400 \; body_has "20000" \; body_has "pixels"
+cover "$JA" "$CA" "$T_TMP/big.jpg"
+check "a cover over 4 MB: 413" status_in 413
+fetch "$BASE/playlist/$P/cover" -b "$JA" -F "csrf=$CA" -F "note=no file"
+check "no file: 400 asking for one" all status_in 400 \; body_has "Choose an image"
+fetch "$BASE/playlist/$P/cover" -b "$JA" --data-urlencode "csrf=$CA"
+check "not multipart: 400" status_in 400
+cover "$JA" - "$T_TMP/c.png"
+check "upload without a CSRF token: 403" all status_in 403 \; sql_is "SELECT cover_sha256 = '$SHA' FROM playlists WHERE id = $P" 1
+cover "$JC" "$CC" "$T_TMP/c.png"
+check "someone else uploads a cover to a public playlist: 403" all status_in 403 \; body_has "Only the owner" \; sql_is "SELECT cover_sha256 = '$SHA' FROM playlists WHERE id = $P" 1
+post "$JC" "/playlist/$P/cover/remove" "$CC"
+check "someone else removes the cover: 403" all status_in 403 \; sql_is "SELECT cover_sha256 = '$SHA' FROM playlists WHERE id = $P" 1
+post "$JA" /playlists "$CA" "name=Private covers $RUN"
+PP=$(location | grep -o '[0-9]*$')
+cover "$JC" "$CC" "$T_TMP/c.png" "$PP"
+check "someone else uploads to a private playlist: 404" all status_in 404 \; sql_is "SELECT COALESCE(cover_sha256, 'none') FROM playlists WHERE id = ${PP:-0}" none
+post "$JC" "/playlist/$PP/cover/remove" "$CC"
+check "someone else removes a private playlist's cover: 404" status_in 404
+post "$JA" "/playlist/$PP/delete" "$CA"
+post - "/playlist/$P/cover/remove" "$CA"
+check "remove signed out: 401 or 403" status_in 401 403
+post "$JA" "/playlist/$P/cover/remove" "$CA"
+check "the owner removes the cover: 303, back to the mosaic" all status_in 303 \; sql_is "SELECT COALESCE(cover_sha256, 'none') FROM playlists WHERE id = $P" none
+get "$JA" "/playlist/$P"
+check "the page no longer shows the uploaded cover" all body_lacks "$SHA-640.jpg" \; body_lacks "/cover/remove"
+
+# ---------------------------------------------------------------- pages kept by the workers
+# Rendered pages are kept per playlist version and asker; each session gets its own CSRF
+# token put back into the kept page, never another session's.
+JA2=$(jar a2)
+CA2=$(sign_in "$JA2" "$OWNER")
+for i in 1 2 3 4; do get "$JA" "/playlist/$P"; done
+get "$JA2" "/playlist/$P"
+check "the owner's second session: the kept page with its own CSRF token only" all status_in 200 \; body_has "data-csrf=\"$CA2\"" \; body_has "name=\"csrf\" value=\"$CA2\"" \; body_lacks "$CA"
+get "$JA" "/playlist/$P"
+check "the first session: its own token only" all body_has "name=\"csrf\" value=\"$CA\"" \; body_lacks "$CA2"
+get "$JC" "/playlist/$P"
+check "another listener's view of it: their token, no edit controls" all body_has "data-csrf=\"$CC\"" \; body_lacks "$CA" \; body_lacks "/items/move"
+V=$(version_of "$P")
+get "$JA2" "/playlist/$P"
+TK=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$BODY" | tail -n 1 | sed 's/.*value="//; s/"$//')
+post "$JA2" "/playlist/$P/edit" "$TK" "version=$V" "name=Road trip $RUN" "public=1"
+check "a form of the kept page posts with its token" status_in 303
+get "$JA" "/playlist/$P"
+check "after an edit the page is made again (the version is in its key)" all body_has "Road trip $RUN" \; body_has "name=\"version\" value=\"$((V + 1))\""
 
 # ---------------------------------------------------------------- share link
 TOKEN=$(sql "SELECT share_token FROM playlists WHERE id = $P")
