@@ -118,6 +118,8 @@ apache_start() {
     apache_accounts "$inst" "$run" "$tree" || return 1
     if [ "$(id -u)" -eq 0 ]; then
         chown -R "$APACHE_USER" "$run/fcgid" "$run/asan" "$run/mail" "$run/auth-key"
+        # lyre-playlists stores uploaded covers in the media store.
+        mkdir -p "$media/art" && chown -R "$APACHE_USER" "$media/art"
         chgrp "$APACHE_USER" "$run/lyre.conf"
         chmod 640 "$run/lyre.conf"
     fi
