@@ -31,6 +31,13 @@
           <xsl:with-param name="icon" select="$i-add"/>
         </xsl:call-template>
       </span>
+      <!-- A share link's visitor may not see the playlist by its id: no radio there. -->
+      <xsl:if test="$pl/@role != 'shared'">
+        <xsl:call-template name="rec-radio-button">
+          <xsl:with-param name="radio" select="concat('playlist:', $pl/@id)"/>
+          <xsl:with-param name="label" select="concat('Start a radio from ', normalize-space($pl/name))"/>
+        </xsl:call-template>
+      </xsl:if>
     </xsl:if>
     <xsl:choose>
       <xsl:when test="$pl/@follow = 'can'">
