@@ -243,8 +243,10 @@ int sub_getAlbumInfo2(sub_ctx *s)
 
 /* ------------------------------------------------------------ similar songs */
 
-/* Songs by artist_id's similar artists, shuffled, with a few of its own
- * when there are not enough. */
+/* Songs by artist_id's similar artists, taken round-robin in the order of
+ * similarity (a random song of each, then a second of each, ...), so the
+ * nearest artists are always heard; a few of its own when there are not
+ * enough. */
 static int similar_to_artist(sub_ctx *s, sub_node *out, const char *elem, unsigned long long artist_id, size_t count)
 {
     unsigned long long *artists, *ids;
@@ -254,9 +256,11 @@ static int similar_to_artist(sub_ctx *s, sub_node *out, const char *elem, unsign
         return SUB_FAILED;
     ids = arena_calloc(s->req->a, count ? count : 1, sizeof *ids);
     db_status st = db_query(s->req->db, s->req->a, &r,
-        "SELECT ta.track_id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) j "
-        "JOIN track_artists ta ON ta.artist_id = j.id AND ta.role = 'main' "
-        "JOIN tracks t ON t.id = ta.track_id AND t.available = 1 ORDER BY RAND() LIMIT ?",
+        "SELECT x.track_id FROM (SELECT ta.track_id, j.ord, "
+        " ROW_NUMBER() OVER (PARTITION BY j.id ORDER BY RAND()) AS rn "
+        " FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
+        " JOIN track_artists ta ON ta.artist_id = j.id AND ta.role = 'main' "
+        " JOIN tracks t ON t.id = ta.track_id AND t.available = 1) x ORDER BY x.rn, x.ord LIMIT ?",
         "si", id_json(s, artists, na), (long long)count);
     if (st != DB_OK)
         return sub_db_fail(s, st);

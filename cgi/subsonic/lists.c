@@ -28,8 +28,9 @@
 
 /* Random albums without sorting the table: ids drawn here between the
  * smallest and the largest (twice as many as asked, for the ids of deleted
- * albums and repeats), looked up in one statement through JSON_TABLE.  A
- * catalog with more gaps than albums may answer fewer than asked. */
+ * albums and repeats), looked up in one statement through JSON_TABLE.  When
+ * that finds fewer than asked (a catalog whose ids have wide gaps, or fewer
+ * albums than asked), the table is sorted by RAND() after all. */
 static db_status random_albums(sub_ctx *s, db_result *r, long long n)
 {
     db_result mm;
@@ -55,6 +56,9 @@ static db_status random_albums(sub_ctx *s, db_result *r, long long n)
                         "JOIN albums a ON a.id = j.id LIMIT ?", "RAND()"),
                   "siu", ids.buf, n, s->user.id);
     sb_free(&ids);
+    if (st == DB_OK && (long long)r->nrows < n)
+        st = db_query(s->req->db, s->req->a, r,
+                      OUTER("SELECT id FROM albums ORDER BY RAND() LIMIT ?", "RAND()"), "iu", n, s->user.id);
     return st;
 }
 

@@ -153,7 +153,10 @@ get "$N" /welcome
 check "/welcome lists genres and artists in a form with a CSRF token" \
     all status_in 200 \; body_has 'name="genre[]"' \; body_has 'name="artist[]"' \; body_has 'name="csrf"'
 GENRE=$(sql "SELECT genre_id FROM albums WHERE genre_id IS NOT NULL GROUP BY genre_id ORDER BY COUNT(*) DESC LIMIT 1")
-mapfile -t PICKS < <(sql "SELECT DISTINCT album_artist_id FROM albums ORDER BY album_artist_id LIMIT 2")
+# Two artists with songs one can play (the shared instance also holds artists without any).
+mapfile -t PICKS < <(sql "SELECT DISTINCT ta.artist_id FROM track_artists ta
+    JOIN tracks t ON t.id = ta.track_id AND t.available = 1
+    WHERE ta.role = 'main' ORDER BY ta.artist_id LIMIT 2")
 post "$N" /welcome "$CN" "genre[]=$GENRE" "artist[]=${PICKS[0]}" "artist=${PICKS[1]}"
 check "POST /welcome: 303 to /home, picks saved, onboarded" \
     all status_in 303 \; header_is Location '^/home$' \

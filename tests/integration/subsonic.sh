@@ -239,6 +239,9 @@ check "getScanStatus" all ok \; test "$(xattr "$(el scanStatus)/@scanning")" = f
 NTRACKS=$(sql "SELECT COUNT(*) FROM tracks WHERE available = 1")
 NALBUMS=$(sql "SELECT COUNT(*) FROM albums")
 NARTISTS=$(sql "SELECT COUNT(*) FROM artists")
+# A list asks for 500 at most: the shared test instance may hold more.
+PAGE_ALBUMS=$(( NALBUMS < 500 ? NALBUMS : 500 ))
+PAGE_ARTISTS=$(( NARTISTS < 500 ? NARTISTS : 500 ))
 ALBUM=$(sql "SELECT album_id FROM tracks WHERE available = 1 GROUP BY album_id HAVING COUNT(*) > 1 ORDER BY album_id LIMIT 1")
 ALBUM_N=$(sql "SELECT COUNT(*) FROM tracks WHERE album_id = $ALBUM AND available = 1")
 ARTIST=$(sql "SELECT album_artist_id FROM albums WHERE id = $ALBUM")
@@ -322,7 +325,7 @@ for type in random newest highest frequent recent alphabeticalByName alphabetica
     check "getAlbumList2 type=$type" ok
 done
 rest getAlbumList2 "type=newest&size=500"
-check "getAlbumList2 newest lists every album (size 500)" test "$(count "$(el albumList2 album)")" = "$NALBUMS"
+check "getAlbumList2 newest lists every album, 500 at most (size 500)" test "$(count "$(el albumList2 album)")" = "$PAGE_ALBUMS"
 rest getAlbumList2 "type=alphabeticalByName&size=3&offset=2"
 P2=$(xattr "$(el albumList2 album)[1]/@id")
 rest getAlbumList2 "type=alphabeticalByName&size=5&offset=0"
@@ -414,8 +417,8 @@ check "a sync after a song became unavailable has every other song once" all \
     test "$(sort -u "$T_TMP/sync2" | wc -l)" = "$((NTRACKS - 1))" \; test "$(wc -l <"$T_TMP/sync2")" = "$((NTRACKS - 1))" \
     \; test -z "$(grep -x "$GONE" "$T_TMP/sync2")"
 rest search3 "query=&artistCount=500&albumCount=500&songCount=0"
-check "search3 with an empty query lists every artist and album" all \
-    test "$(count "$(el searchResult3 artist)")" = "$NARTISTS" \; test "$(count "$(el searchResult3 album)")" = "$NALBUMS"
+check "search3 with an empty query lists every artist and album (500 at most)" all \
+    test "$(count "$(el searchResult3 artist)")" = "$PAGE_ARTISTS" \; test "$(count "$(el searchResult3 album)")" = "$PAGE_ALBUMS"
 
 # ---- JSON and JSONP
 rest getAlbumList2 "type=newest&size=1&f=json"
