@@ -460,9 +460,12 @@
     var item = current();
     announce("Can’t play " + (item ? item.title : "this song"));
     errorsInARow += 1;
+    // Only a queue that was playing moves on by itself: a song loaded but not started
+    // (restored, or added to an empty queue) must not start the next one unasked.
+    var wasPlaying = wantPlaying;
     wantPlaying = false;
     renderPlaying();
-    if (errorsInARow < state.queue.length && nextIndex(false) >= 0) {
+    if (wasPlaying && errorsInARow < state.queue.length && nextIndex(false) >= 0) {
       setTimeout(function () { if (deck() === d && d.failed) next(); }, 1200);
     }
   }

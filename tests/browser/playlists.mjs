@@ -255,10 +255,19 @@ try {
 
   let queuePicks = 0;
   await step("a queue row's own button adds its song to a new playlist", async () => {
+    // Paused, so the queue stays put while the dialog is open.
+    await page.evaluate(() => window.lyrePlayer.pause());
     await page.locator('[data-player="queue-list"]').click();
     await page.locator('#player [data-act="queue"]').click();
     const title = await page.locator(`table[data-playlist] tr[data-track-id="${ids[1]}"]`).getAttribute("data-title");
-    const row = page.locator(`#player-queue .qi`).filter({ hasText: title }).first();
+    // By the queue item's uid, not its title: two songs of the catalog may share one.
+    const uid = await page.evaluate((id) => {
+      const all = [window.lyrePlayer.current(), ...window.lyrePlayer.upcoming()].filter(Boolean);
+      const it = all.find((x) => x.id === String(id));
+      return it ? it.uid : "";
+    }, ids[1]);
+    if (!uid) fail(`song ${ids[1]} is not in the queue`);
+    const row = page.locator(`#player-queue .qi[data-uid="${uid}"]`);
     await row.waitFor();
     const before = await page.evaluate(() => window.lyrePlayer.state());
     const button = row.locator('[data-pl="queue-add"]');
