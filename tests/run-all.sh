@@ -305,6 +305,7 @@ suite subsonic-media-lighttpd bash "$LYRE_ROOT/tests/integration/subsonic-media.
 suite subsonic-media-apache bash "$LYRE_ROOT/tests/integration/subsonic-media.sh" apache "$APACHE_URL" x-sendfile
 suite subsonic-client env LABEL=subsonic-client node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$LIGHTTPD_URL"
 suite subsonic-client-apache env LABEL=subsonic-client-apache node "$LYRE_ROOT/tests/subsonic/subsonic-client.mjs" "$APACHE_URL"
+suite train bash "$LYRE_ROOT/tests/integration/train.sh" lighttpd "$LIGHTTPD_URL"
 suite recommend-lighttpd bash "$LYRE_ROOT/tests/integration/recommend.sh" lighttpd "$LIGHTTPD_URL"
 suite recommend-apache bash "$LYRE_ROOT/tests/integration/recommend.sh" apache "$APACHE_URL"
 suite queue-lighttpd bash "$LYRE_ROOT/tests/integration/queue.sh" lighttpd "$LIGHTTPD_URL"

@@ -25,14 +25,21 @@ void synth_defaults(synth_params *p)
     p->seed = 1;
 }
 
+/* Clusters actually used: at least 1, at most one per item (so every cluster has items). */
+static uint32_t nclusters(const synth_params *p)
+{
+    uint32_t c = p->clusters ? p->clusters : 1;
+    return p->items && c > p->items ? p->items : c;
+}
+
 uint32_t synth_cluster_of_item(const synth_params *p, uint32_t item)
 {
-    return p->clusters ? item % p->clusters : 0;
+    return item % nclusters(p);
 }
 
 uint32_t synth_cluster_of_user(const synth_params *p, uint32_t user)
 {
-    return p->clusters ? user % p->clusters : 0;
+    return user % nclusters(p);
 }
 
 typedef struct sampler {
@@ -44,7 +51,7 @@ typedef struct sampler {
 static int sampler_init(sampler *s, const synth_params *p)
 {
     s->p = p;
-    uint32_t c = p->clusters ? p->clusters : 1;
+    uint32_t c = nclusters(p);
     s->per = (p->items + c - 1) / c;
     s->cdf = malloc((s->per ? s->per : 1) * sizeof *s->cdf);
     if (s->cdf == NULL)
@@ -60,7 +67,7 @@ static int sampler_init(sampler *s, const synth_params *p)
 static uint32_t sample_item(const sampler *s, rng *r, uint32_t user)
 {
     const synth_params *p = s->p;
-    uint32_t c = p->clusters ? p->clusters : 1;
+    uint32_t c = nclusters(p);
     uint32_t cl = rng_unit(r) < p->in_cluster ? synth_cluster_of_user(p, user) : rng_below(r, c);
     for (;;) {
         double x = rng_unit(r) * s->cdf[s->per - 1];
