@@ -760,3 +760,15 @@ const char *db_last_error(const lyre_db *db)
 {
     return db->last_error;
 }
+
+const char *db_ids_json(arena *a, const unsigned long long *ids, size_t n)
+{
+    strbuf b = STRBUF_INIT;
+    sb_addc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_addf(&b, "%s%llu", i ? "," : "", ids[i]);
+    sb_addc(&b, ']');
+    const char *out = arena_strdup(a, b.buf ? b.buf : "[]");
+    sb_free(&b);
+    return out;
+}

@@ -61,6 +61,10 @@ db_status db_rollback(lyre_db *db);
 const char *db_cell(const db_result *r, size_t row, size_t col);
 long long db_cell_ll(const db_result *r, size_t row, size_t col, long long dflt);
 
+/* "[1,2,3]": ids for one statement through JSON_TABLE(?, '$[*]' COLUMNS (...)),
+ * however many there are, allocated from a. */
+const char *db_ids_json(arena *a, const unsigned long long *ids, size_t n);
+
 /* The error a page answers for a status (DB_DOWN -> 503, others -> 500). */
 lyre_err db_status_to_err(db_status st);
 

@@ -18,7 +18,7 @@
 #define EXPIRY_ROUNDING 300
 #define SECRET_MIN_BYTES 32
 
-static int is_sha256_hex(const char *s)
+int handoff_is_sha256(const char *s)
 {
     size_t n = 0;
     for (; s && s[n]; n++)
@@ -29,14 +29,14 @@ static int is_sha256_hex(const char *s)
 
 const char *handoff_audio_url_path(arena *a, const char *sha256)
 {
-    if (!is_sha256_hex(sha256))
+    if (!handoff_is_sha256(sha256))
         return NULL;
     return arena_printf(a, "/media/audio/%.2s/%s.mp3", sha256, sha256);
 }
 
 const char *handoff_audio_file(arena *a, const lyre_config *cfg, const char *sha256, const char *ext)
 {
-    if (!is_sha256_hex(sha256))
+    if (!handoff_is_sha256(sha256))
         return NULL;
     return arena_printf(a, "%s/audio/%.2s/%s.%s", cfg->media_dir, sha256, sha256, ext);
 }

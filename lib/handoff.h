@@ -12,6 +12,9 @@
 #include "errors.h"
 #include "http.h"
 
+/* 1 when s is a media-store name: 64 lowercase hex characters. */
+int handoff_is_sha256(const char *s);
+
 /* "/media/audio/aa/<sha>.mp3" and MEDIA/audio/aa/<sha>.<ext>; NULL unless
  * sha256 is 64 lowercase hex characters. */
 const char *handoff_audio_url_path(arena *a, const char *sha256);

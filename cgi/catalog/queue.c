@@ -192,18 +192,6 @@ static int form_number(lyre_req *req, const char *name, long long max, long long
     return 0;
 }
 
-static const char *id_json(lyre_req *req, const unsigned long long *ids, size_t n)
-{
-    strbuf b = STRBUF_INIT;
-    sb_addc(&b, '[');
-    for (size_t i = 0; i < n; i++)
-        sb_addf(&b, "%s%llu", i ? "," : "", ids[i]);
-    sb_addc(&b, ']');
-    const char *out = arena_strndup(req->a, b.buf, b.len);
-    sb_free(&b);
-    return out;
-}
-
 /* Songs of the list that are not (or no longer) playable, as a JSON array text; "[]"
  * when all are.  The player drops those from what it sends next time. */
 static db_status unknown_songs(lyre_req *req, const char *list, const char **unknown, size_t *count)
@@ -263,7 +251,7 @@ lyre_err post_library_queue(lyre_req *req)
     if (form_number(req, "base_version", 4294967295LL, -1, &base) != 0)
         return json_error(req, 400, "base_version must be the version of the queue last read.");
 
-    const char *list = id_json(req, ids, n);
+    const char *list = db_ids_json(req->a, ids, n);
     if (n) {
         const char *unknown;
         size_t nu;

@@ -88,15 +88,6 @@ lyre_err stream_allow(lyre_req *req, int *max_kbps)
     return LYRE_OK;
 }
 
-static int is_sha256_hex(const char *s)
-{
-    size_t n = 0;
-    for (; s && s[n]; n++)
-        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-            return 0;
-    return n == 64;
-}
-
 lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, int max_kbps,
                            rendition **out, size_t *n, size_t *above)
 {
@@ -130,7 +121,7 @@ lyre_err stream_renditions(lyre_req *req, unsigned long long track_id, int max_k
         x->bytes = (unsigned long long)db_cell_ll(&r, i, 3, 0);
         x->duration_ms = (unsigned long long)db_cell_ll(&r, i, 4, 0);
         x->peak_bandwidth = (unsigned long long)db_cell_ll(&r, i, 5, 0);
-        if (!is_sha256_hex(x->sha256)) {
+        if (!handoff_is_sha256(x->sha256)) {
             log_error("track %llu: rendition %d kbps has a malformed sha256", track_id, x->kbps);
             continue;
         }

@@ -18,18 +18,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *id_json(sub_ctx *s, const unsigned long long *ids, size_t n)
-{
-    strbuf b = STRBUF_INIT;
-    sb_addc(&b, '[');
-    for (size_t i = 0; i < n; i++)
-        sb_addf(&b, "%s%llu", i ? "," : "", ids[i]);
-    sb_addc(&b, ']');
-    const char *out = arena_strdup(s->req->a, b.buf);
-    sb_free(&b);
-    return out;
-}
-
 /* The first column of r as ids. */
 static unsigned long long *column_ids(sub_ctx *s, const db_result *r, size_t *n)
 {
@@ -49,7 +37,7 @@ static int songs_by_ids(sub_ctx *s, sub_node *parent, const char *elem, const un
         db_status st = db_query(s->req->db, s->req->a, &r,
             "SELECT " SUB_SONG_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY, "
             "id INT UNSIGNED PATH '$')) j JOIN tracks t ON t.id = j.id " SUB_SONG_JOINS
-            "WHERE t.available = 1 ORDER BY j.ord", "su", id_json(s, ids, n), s->user.id);
+            "WHERE t.available = 1 ORDER BY j.ord", "su", db_ids_json(s->req->a, ids, n), s->user.id);
         if (st != DB_OK)
             return sub_db_fail(s, st);
         for (size_t i = 0; i < r.nrows; i++)
@@ -176,7 +164,7 @@ static int artist_info(sub_ctx *s, int id3)
         st = db_query(s->req->db, s->req->a, &r,
             "SELECT " SUB_ARTIST_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY, "
             "id INT UNSIGNED PATH '$')) j JOIN artists ar ON ar.id = j.id " SUB_ARTIST_JOINS "ORDER BY j.ord",
-            "su", id_json(s, similar, n), s->user.id);
+            "su", db_ids_json(s->req->a, similar, n), s->user.id);
         if (st != DB_OK)
             return sub_db_fail(s, st);
         for (size_t i = 0; i < r.nrows; i++) {
@@ -261,7 +249,7 @@ static int similar_to_artist(sub_ctx *s, sub_node *out, const char *elem, unsign
         " FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
         " JOIN track_artists ta ON ta.artist_id = j.id AND ta.role = 'main' "
         " JOIN tracks t ON t.id = ta.track_id AND t.available = 1) x ORDER BY x.rn, x.ord LIMIT ?",
-        "si", id_json(s, artists, na), (long long)count);
+        "si", db_ids_json(s->req->a, artists, na), (long long)count);
     if (st != DB_OK)
         return sub_db_fail(s, st);
     merge_ids(s, ids, &n, count, &r);
@@ -413,7 +401,7 @@ static int random_unfiltered(sub_ctx *s, sub_node *out, size_t size)
         probe[i] = lo + rnd[i] % (hi - lo + 1);
     st = db_query(s->req->db, s->req->a, &r,
         "SELECT (SELECT MIN(t.id) FROM tracks t WHERE t.id >= j.id AND t.available = 1) "
-        "FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) j", "s", id_json(s, probe, nprobe));
+        "FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) j", "s", db_ids_json(s->req->a, probe, nprobe));
     if (st != DB_OK)
         return sub_db_fail(s, st);
     unsigned long long *ids = arena_calloc(s->req->a, size ? size : 1, sizeof *ids);
@@ -423,7 +411,7 @@ static int random_unfiltered(sub_ctx *s, sub_node *out, size_t size)
         /* Ids with wide gaps (a small catalog, imports far apart): shuffle the rest. */
         st = db_query(s->req->db, s->req->a, &r,
             "SELECT t.id FROM tracks t WHERE t.available = 1 AND NOT JSON_CONTAINS(?, CAST(t.id AS CHAR)) "
-            "ORDER BY RAND() LIMIT ?", "si", id_json(s, ids, n), (long long)(size - n));
+            "ORDER BY RAND() LIMIT ?", "si", db_ids_json(s->req->a, ids, n), (long long)(size - n));
         if (st != DB_OK)
             return sub_db_fail(s, st);
         merge_ids(s, ids, &n, size, &r);

@@ -30,19 +30,6 @@
 
 /* ------------------------------------------------------------ small helpers */
 
-/* "[1,2,3]" for JSON_TABLE: one statement for any number of ids. */
-static const char *id_json(sub_ctx *s, const unsigned long long *ids, size_t n)
-{
-    strbuf b = STRBUF_INIT;
-    sb_addc(&b, '[');
-    for (size_t i = 0; i < n; i++)
-        sb_addf(&b, "%s%llu", i ? "," : "", ids[i]);
-    sb_addc(&b, ']');
-    const char *out = arena_strdup(s->req->a, b.buf);
-    sb_free(&b);
-    return out;
-}
-
 /* The client name (c) cut to what the tables hold, on a character boundary. */
 static const char *client_name(sub_ctx *s)
 {
@@ -73,7 +60,7 @@ static int check_songs(sub_ctx *s, const unsigned long long *ids, size_t n, long
         return 0;
     db_status st = db_query(s->req->db, s->req->a, &r,
         "SELECT j.id, t.duration_ms FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) j "
-        "LEFT JOIN tracks t ON t.id = j.id AND t.available = 1", "s", id_json(s, ids, n));
+        "LEFT JOIN tracks t ON t.id = j.id AND t.available = 1", "s", db_ids_json(s->req->a, ids, n));
     if (st != DB_OK)
         return sub_db_fail(s, st);
     for (size_t i = 0; i < r.nrows; i++) {
@@ -422,7 +409,7 @@ static db_status append_songs(sub_ctx *s, const pl_row *p, const unsigned long l
     return db_exec(s->req->db, NULL, NULL,
         "INSERT INTO playlist_items (playlist_id, position, track_id, added_by) "
         "SELECT ?, ? + j.ord - 1, j.id, ? FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY, "
-        "id INT UNSIGNED PATH '$')) j", "uuus", p->id, p->count, s->user.id, id_json(s, ids, n));
+        "id INT UNSIGNED PATH '$')) j", "uuus", p->id, p->count, s->user.id, db_ids_json(s->req->a, ids, n));
 }
 
 /* End of an edit: commit and answer, or roll back. */
@@ -857,7 +844,7 @@ int sub_savePlayQueue(sub_ctx *s)
         st = db_exec(s->req->db, NULL, NULL,
             "INSERT INTO play_queue_items (user_id, position, track_id) SELECT ?, j.ord - 1, j.id "
             "FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY, id INT UNSIGNED PATH '$')) j",
-            "us", s->user.id, id_json(s, ids, n));
+            "us", s->user.id, db_ids_json(s->req->a, ids, n));
     return finish_edit(s, st, 0) == 0 ? SUB_OK : SUB_FAILED;
 }
 

@@ -42,15 +42,6 @@ typedef struct rung {
     unsigned long long bytes;
 } rung;
 
-static int is_sha256_hex(const char *s)
-{
-    size_t n = 0;
-    for (; s && s[n]; n++)
-        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-            return 0;
-    return n == 64;
-}
-
 /* The highest rung within both the asked maxBitRate (0: none) and the
  * listener's plan, else the lowest rung: a cap never silences a track. */
 static int pick_rung(sub_ctx *s, unsigned long long track_id, long max_bitrate, rung *out)
@@ -72,7 +63,7 @@ static int pick_rung(sub_ctx *s, unsigned long long track_id, long max_bitrate, 
         cap = max_bitrate;
     size_t pick = r.nrows;
     for (size_t i = 0; i < r.nrows; i++) {
-        if (!is_sha256_hex(db_cell(&r, i, 1))) {
+        if (!handoff_is_sha256(db_cell(&r, i, 1))) {
             log_error("track %llu: a rendition has a malformed sha256", track_id);
             continue;
         }
@@ -293,7 +284,7 @@ int sub_getCoverArt(sub_ctx *s)
     if (st != DB_OK)
         return sub_db_fail(s, st);
     const char *sha = r.nrows ? db_cell(&r, 0, 0) : NULL;
-    if (!is_sha256_hex(sha))
+    if (!handoff_is_sha256(sha))
         return sub_fail(s, SUB_E_NOT_FOUND, "Cover art not found");
     const char *mime = db_cell(&r, 0, 1) && strcmp(db_cell(&r, 0, 1), "image/png") == 0 ? "image/png" : "image/jpeg";
     const char *suffix = strcmp(mime, "image/png") == 0 ? ".png" : ".jpg";
