@@ -158,7 +158,13 @@ else
     one_request 127.0.0.1 "$PORT" /static/favicon.svg close
     check "low limits: a lone request answers 200" status_in 200
     open_conns 127.0.0.1 "$PORT" 3
-    one_request 127.0.0.1 "$PORT" /static/favicon.svg close
+    # The lone request's connection may still be counted for a moment after it closed
+    # (a busy machine): a few tries, still only ever 3 others open.
+    for try in 1 2 3 4 5; do
+        one_request 127.0.0.1 "$PORT" /static/favicon.svg close
+        [ "$STATUS" = 429 ] || break
+        sleep 0.3
+    done
     check "low limits: 4 connections (the cap): the 4th is served" status_in 200
     open_conns 127.0.0.1 "$PORT" 2
     sleep 0.3
