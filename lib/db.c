@@ -772,3 +772,40 @@ const char *db_ids_json(arena *a, const unsigned long long *ids, size_t n)
     sb_free(&b);
     return out;
 }
+
+db_status db_stream(lyre_db *db, const char *sql, db_row_fn fn, void *ctx, int *stopped)
+{
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    db_status st = DB_ERROR;
+    *stopped = 0;
+    if ((st = db_connect(db)) != DB_OK)
+        return st;
+    if (mysql_real_query(db->conn, sql, (unsigned long)strlen(sql)) != 0
+        || (res = mysql_use_result(db->conn)) == NULL)
+        goto failed;
+    size_t ncols = mysql_num_fields(res);
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        if (fn(ctx, row, ncols) != 0) {
+            *stopped = 1;
+            set_error(db, 0, "the reader of the rows stopped");
+            st = DB_ERROR;
+            goto cleanup;
+        }
+    }
+    if (mysql_errno(db->conn) != 0)
+        goto failed;
+    st = DB_OK;
+    goto cleanup;
+failed:;
+    unsigned int code = mysql_errno(db->conn);
+    set_error(db, code, mysql_error(db->conn));
+    log_error("db_stream: %s (%.*s)", db->last_error, DB_LOG_SQL, sql);
+    st = is_lost(code) ? DB_DOWN : DB_ERROR;
+cleanup:
+    if (res != NULL)
+        mysql_free_result(res);   /* reads and drops what a stopped reader left */
+    if (st == DB_DOWN)
+        drop_connection(db);
+    return st;
+}

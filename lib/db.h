@@ -53,6 +53,15 @@ db_status db_query(lyre_db *db, arena *a, db_result *out, const char *sql, const
 db_status db_exec(lyre_db *db, unsigned long long *affected, unsigned long long *insert_id,
                   const char *sql, const char *types, ...);
 
+/* Run a constant statement (no parameters) and hand its rows to fn one at a
+ * time as they arrive (mysql_use_result), for tools that read millions of
+ * rows, which db_query would hold in memory at once.  fn gets ncols cells
+ * (NULL for SQL NULL) and returns 0 to go on; anything else stops the read,
+ * sets *stopped to 1 and makes the result DB_ERROR.  DB_OK, DB_DOWN or
+ * DB_ERROR (db_last_error says why).  Nothing else may use db meanwhile. */
+typedef int (*db_row_fn)(void *ctx, char **row, size_t ncols);
+db_status db_stream(lyre_db *db, const char *sql, db_row_fn fn, void *ctx, int *stopped);
+
 db_status db_begin(lyre_db *db);
 db_status db_commit(lyre_db *db);
 db_status db_rollback(lyre_db *db);

@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mysql.h>
 
 #include "admin.h"
 #include "batch.h"
@@ -174,37 +173,38 @@ static int index_name(build *B, int kind, unsigned long long id, const char *nam
     return 0;
 }
 
+/* One row of an index_query: (id, name, popularity). */
+typedef struct index_call {
+    build *B;
+    int kind;
+    const char *phase;
+} index_call;
+
+static int index_row(void *ctx, char **r, size_t ncols)
+{
+    index_call *c = ctx;
+    build *B = c->B;
+    arena_reset(&B->row);
+    if (ncols < 3 || r[0] == NULL || r[1] == NULL
+        || index_name(B, c->kind, strtoull(r[0], NULL, 10), r[1], r[2] ? strtoll(r[2], NULL, 10) : 0) != 0)
+        return -1;
+    B->rows++;
+    progress(B, c->phase, 0);
+    return 0;
+}
+
 /* Stream (id, name, popularity) rows of sql through index_name.  sql is one
- * of the constant statements below, without parameters: it is sent as text
- * because lib/db buffers whole results, and a million names must stream
- * (mysql_use_result) instead. */
+ * of the constant statements below: lib/db's db_query buffers whole results,
+ * and a million names must stream (db_stream) instead. */
 static int index_query(build *B, int kind, const char *phase, const char *sql)
 {
-    MYSQL *m = db_mysql(B->ctx->db);
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW r;
-    int rc = -1;
-    if (mysql_real_query(m, sql, (unsigned long)strlen(sql)) != 0 || (res = mysql_use_result(m)) == NULL) {
-        admin_msg(B->ctx, "reading %s: %s", phase, mysql_error(m));
-        goto cleanup;
-    }
-    while ((r = mysql_fetch_row(res)) != NULL) {
-        arena_reset(&B->row);
-        if (r[0] == NULL || r[1] == NULL
-            || index_name(B, kind, strtoull(r[0], NULL, 10), r[1], r[2] ? strtoll(r[2], NULL, 10) : 0) != 0)
-            goto cleanup;
-        B->rows++;
-        progress(B, phase, 0);
-    }
-    if (mysql_errno(m) != 0) {
-        admin_msg(B->ctx, "reading %s: %s", phase, mysql_error(m));
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    if (res != NULL)
-        mysql_free_result(res);
-    return rc;
+    index_call c = { B, kind, phase };
+    int stopped;
+    if (db_stream(B->ctx->db, sql, index_row, &c, &stopped) == DB_OK)
+        return 0;
+    if (!stopped)
+        admin_msg(B->ctx, "reading %s: %s", phase, db_last_error(B->ctx->db));
+    return -1;
 }
 
 static int exec(build *B, lyre_db *db, const char *sql)

@@ -150,40 +150,36 @@ static unsigned long ul(const char *s)
     return s ? strtoul(s, NULL, 10) : 0;
 }
 
-/* Stream a constant SELECT (no parameters: sent as text, read row by row). */
+/* One streamed statement: the row handler and the progress count. */
+typedef struct stream_call {
+    reader *R;
+    row_fn fn;
+    size_t n;
+} stream_call;
+
+static int stream_row(void *ctx, char **row, size_t ncols)
+{
+    stream_call *c = ctx;
+    (void)ncols;
+    if (c->fn(c->R, row) != 0)
+        return -1;
+    if ((++c->n & 0xffff) == 0)
+        progress_set(c->R->pr, c->n);
+    return 0;
+}
+
+/* Stream a constant SELECT row by row (lib/db's db_stream). */
 static int stream(reader *R, const char *what, const char *sql, row_fn fn)
 {
-    MYSQL *m;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    int rc = -1;
-    if (db_connect(R->db) != DB_OK || (m = db_mysql(R->db)) == NULL) {
-        fprintf(stderr, "lyre-train: database: %s\n", db_last_error(R->db));
+    stream_call c = { R, fn, 0 };
+    int stopped;
+    if (db_stream(R->db, sql, stream_row, &c, &stopped) != DB_OK) {
+        fprintf(stderr, "lyre-train: reading %s: %s\n", what,
+                stopped ? "out of memory" : db_last_error(R->db));
         return -1;
     }
-    if (mysql_real_query(m, sql, (unsigned long)strlen(sql)) != 0 || (res = mysql_use_result(m)) == NULL) {
-        fprintf(stderr, "lyre-train: reading %s: %s\n", what, mysql_error(m));
-        goto cleanup;
-    }
-    size_t n = 0;
-    while ((row = mysql_fetch_row(res)) != NULL) {
-        if (fn(R, row) != 0) {
-            fprintf(stderr, "lyre-train: reading %s: out of memory\n", what);
-            goto cleanup;
-        }
-        if ((++n & 0xffff) == 0)
-            progress_set(R->pr, n);
-    }
-    if (mysql_errno(m) != 0) {
-        fprintf(stderr, "lyre-train: reading %s: %s\n", what, mysql_error(m));
-        goto cleanup;
-    }
-    progress_set(R->pr, n);
-    rc = 0;
-cleanup:
-    if (res != NULL)
-        mysql_free_result(res);
-    return rc;
+    progress_set(R->pr, c.n);
+    return 0;
 }
 
 static int on_event(reader *R, MYSQL_ROW row)
