@@ -27,6 +27,7 @@ LYRE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$LYRE_ROOT/scripts/lib.sh"
 . "$LYRE_ROOT/scripts/build.sh"
 . "$LYRE_ROOT/scripts/instance.sh"
+. "$LYRE_ROOT/bench/catalog.sh"
 
 FRESH=0
 if [ "${1:-}" = --fresh ]; then FRESH=1; shift; fi
@@ -61,18 +62,7 @@ db_start "$INST" "$DBPORT" "$LOG" || die "MariaDB did not start (see $LOG)"
 write_lyre_conf "$CONF" "$INST" "$DBPORT" "$PORT" "$(instance_password "$INST")" socket
 admin "$BUILD" "$CONF" "$LOG" migrate || die "migrate failed (see $LOG)"
 t0=$(date +%s)
-"$BUILD/tools/lyre-admin" -c "$CONF" demo --artists 20000 --albums 100000 --tracks 1000000 \
-    --seed 11 --if-empty
-sql() { mariadb --socket="$INST/mysql.sock" -u"$DB_USER" -p"$(instance_password "$INST")" \
-        -N -B "$DB_NAME" -e "$1"; }
-if [ "$(sql "SELECT COUNT(*) FROM search_words")" = 0 ]; then
-    say "adding play events and building the search index"
-    sql "INSERT INTO play_events (play_id, track_id, event, position_ms)
-         SELECT MD5(CONCAT('bench', seq)), 1 + FLOOR(POW(RAND(7), 3) * 999999), 'complete', 0
-         FROM seq_1_to_300000"
-    "$BUILD/tools/lyre-admin" -c "$CONF" search-index
-    sleep 10   # let InnoDB purge the old index before anything is timed
-fi
+million_catalog "$BUILD" "$CONF" || die "preparing the catalog failed"
 echo "prepared in $(($(date +%s) - t0)) s"
 lighttpd_start "$INST" "$PORT" "$BUILD" "$CONF" "$LOG" || die "lighttpd did not start (see $LOG)"
 
